@@ -1,0 +1,29 @@
+# One entry point for the README, CI and developers.
+PY ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run test lint bench clean
+
+$(BIN)/hg-advies: pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+setup: $(BIN)/hg-advies
+
+run: setup
+	$(BIN)/hg-advies advies casussen/ --samenvatting
+
+test: setup
+	$(BIN)/ruff check engine rules cli tests bench
+	$(BIN)/mypy
+	$(BIN)/pytest -n 2
+
+bench: setup
+	$(BIN)/python -m bench.batch
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .hypothesis

@@ -1,0 +1,286 @@
+"""The casus (input) of the contract as strict, frozen pydantic models, and parsing with Dutch errors."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Annotated, Literal, TypeVar
+
+import orjson
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic.json_schema import WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from engine.errors import ROOT, CasusFout, Fout, duplicate_id_fout, translate_validation_error
+from engine.identifiers import PSEUDONYM_PATTERN, is_possible_bsn, is_pseudonym, screen_identifiers
+
+__all__ = [
+    "Woonplaats",
+    "Rol",
+    "Geweldsvorm",
+    "Veiligheidsniveau",
+    "Vaardigheden",
+    "WmoZorg",
+    "Signaal",
+    "Lid",
+    "Geweld",
+    "Veiligheid",
+    "Woonsituatie",
+    "Inzet",
+    "Casus",
+    "MAX_LEDEN",
+    "parse_casus",
+    "parse_casus_json",
+]
+
+Woonplaats = Literal["rotterdam", "regiogemeente", "elders"]
+Rol = Literal["slachtoffer", "pleger", "getuige", "gezinslid"]
+Geweldsvorm = Literal["fysiek", "psychisch", "seksueel", "verwaarlozing", "stalking", "schadelijke_traditionele_praktijken"]
+Veiligheidsniveau = Literal["laag", "midden", "hoog"]
+Vaardigheden = Literal["voldoende", "beperkt", "onvoldoende"]
+WmoZorg = Literal["geen", "semimuraal", "intramuraal"]
+Signaal = Literal[
+    "schulden",
+    "dagbesteding",
+    "nachtelijke_ondersteuning",
+    "ggz",
+    "lvb",
+    "verslaving",
+    "vechtscheiding",
+    "kindproblematiek",
+    "hoge_stress",
+]
+
+MAX_LEDEN = 30
+_T = TypeVar("_T")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
+def _unique(values: list[_T]) -> list[_T]:
+    """Duplicates count once; each value keeps the place of its first occurrence."""
+    return values if len(set(values)) == len(values) else list(dict.fromkeys(values))
+
+
+def _pseudonym(value: str) -> str:
+    if not is_pseudonym(value):
+        raise PydanticCustomError("pseudonym", "must be 1-64 characters from A-Z, a-z, 0-9, '.', '_', '-'")
+    if is_possible_bsn(value):
+        raise PydanticCustomError("possible_bsn", "9 digits passing the elfproef: possibly a BSN")
+    return value
+
+
+def _peildatum(value: object) -> date:
+    """A `date` (YAML loaders make one) or a `YYYY-MM-DD` string; a datetime or other format is refused."""
+    if isinstance(value, datetime):
+        raise PydanticCustomError("date_with_time", "a date without a time is required")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError("date_nonexistent", "this day does not exist") from None
+    raise PydanticCustomError("date_format", "a date YYYY-MM-DD is required")
+
+
+def _gezinslid() -> list[Rol]:
+    return ["gezinslid"]
+
+
+Pseudonym = Annotated[
+    str, AfterValidator(_pseudonym), WithJsonSchema({"type": "string", "pattern": PSEUDONYM_PATTERN})
+]
+Peildatum = Annotated[date, BeforeValidator(_peildatum)]
+
+# Strict: `"true"`, `1`, `36.0` and `"36"` are refused instead of coerced. Input values never appear
+# in pydantic's own messages, so a refused casus cannot leak what it carried into a log.
+_CONFIG = ConfigDict(strict=True, extra="forbid", frozen=True, hide_input_in_errors=True)
+
+
+class Lid(BaseModel):
+    """A member of the household, known by a pseudonym or role word."""
+
+    model_config = _CONFIG
+
+    id: Pseudonym
+    leeftijd: int = Field(ge=0, le=120)
+    rollen: Annotated[list[Rol], AfterValidator(_unique)] = Field(default_factory=_gezinslid, min_length=1)
+    in_beeld: bool = True
+    meewerkend: bool = True
+    verlengde_jeugdhulp: bool = False
+    woont_buiten_gemeente: bool = False
+
+
+class Geweld(BaseModel):
+    """The violence: within the domestic circle, structural, its forms, intimate terrorism."""
+
+    model_config = _CONFIG
+
+    binnen_huiselijke_kring: bool
+    structureel: bool
+    vormen: Annotated[list[Geweldsvorm], AfterValidator(_unique)] = Field(default_factory=list)
+    intieme_terreur: bool = False
+
+
+class Veiligheid(BaseModel):
+    """The safety assessment."""
+
+    model_config = _CONFIG
+
+    niveau: Veiligheidsniveau
+    acuut: bool = False
+
+
+class Woonsituatie(BaseModel):
+    """Housing: homeless, living independently is safe, 24-hour proximity needed."""
+
+    model_config = _CONFIG
+
+    dakloos: bool = False
+    zelfstandig_wonen_veilig: bool = True
+    nabijheid_24u_nodig: bool = False
+
+
+class Inzet(BaseModel):
+    """The expected effort: duration in months and whether specialist help is needed."""
+
+    model_config = _CONFIG
+
+    verwachte_duur_maanden: int = Field(default=12, ge=1, le=120)
+    specialistisch: bool = False
+
+
+class Casus(BaseModel):
+    """One pseudonymised casus, as in the contract's "Casus (input)"."""
+
+    model_config = _CONFIG
+
+    casus_id: Pseudonym
+    peildatum: Peildatum = Field(default_factory=date.today)
+    woonplaats: Woonplaats = "rotterdam"
+    leden: list[Lid] = Field(min_length=1, max_length=MAX_LEDEN)
+    geweld: Geweld
+    veiligheid: Veiligheid
+    vaardigheden: Vaardigheden
+    woonsituatie: Woonsituatie = Field(default_factory=Woonsituatie)
+    bestaande_wmo_zorg: WmoZorg = "geen"
+    inzet: Inzet = Field(default_factory=Inzet)
+    signalen: Annotated[list[Signaal], AfterValidator(_unique)] = Field(default_factory=list)
+
+    @field_validator("leden")
+    @classmethod
+    def _unique_member_ids(cls, leden: list[Lid]) -> list[Lid]:
+        duplicates = _duplicate_ids(enumerate(lid.id for lid in leden))
+        if duplicates:
+            ids = ", ".join(sorted({lid_id for _, lid_id in duplicates}))
+            raise PydanticCustomError(
+                "duplicate_id", "member ids occur more than once: {ids}", {"ids": ids, "duplicates": duplicates}
+            )
+        return leden
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Number of members, and of members per role (a member with two roles counts for both)."""
+        counts: dict[str, int] = dict.fromkeys(("leden", "slachtoffer", "pleger", "getuige", "gezinslid"), 0)
+        counts["leden"] = len(self.leden)
+        for lid in self.leden:
+            for rol in lid.rollen:
+                counts[rol] += 1
+        return counts
+
+
+def parse_casus(data: object) -> Casus:
+    """Screen raw data (from JSON or YAML) for identifiers, then validate it; CasusFout names every error."""
+    if not isinstance(data, dict):
+        raise CasusFout([Fout(ROOT, f"de casus moet een JSON- of YAML-object zijn (velden tussen {{ }}), {_kind(data)}")])
+    screened = screen_identifiers(data)
+    try:
+        casus = Casus.model_validate(data)
+    except ValidationError as exc:
+        found = [*translate_validation_error(exc, Casus), *_raw_duplicate_ids(data)]
+        raise CasusFout(_merge(screened, found), _raw_casus_id(data)) from None
+    if screened:
+        raise CasusFout(screened, _raw_casus_id(data))
+    return casus
+
+
+def parse_casus_json(raw: bytes | str) -> Casus:
+    """`parse_casus` on a JSON document; invalid JSON is a CasusFout naming line and column."""
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        detail = _JSON_REASONS.get(exc.msg, exc.msg)
+        raise CasusFout([Fout(ROOT, f"ongeldige JSON op regel {exc.lineno}, kolom {exc.colno}: {detail}")]) from None
+    return parse_casus(data)
+
+
+_JSON_REASONS = {
+    "Input is a zero-length, empty document": "de invoer is leeg",
+    "unexpected end of data": "onverwacht einde van de invoer",
+    "trailing comma is not allowed": "komma na het laatste element is niet toegestaan",
+    "unexpected content after document": "tekst na het einde van het document",
+    "str is not valid UTF-8: surrogates not allowed": "geen geldige UTF-8-tekst",
+}
+
+
+def _kind(data: object) -> str:
+    if data is None:
+        return "geen leeg document"
+    if isinstance(data, list):
+        return "geen lijst"
+    if isinstance(data, bool):
+        return "geen true of false"
+    if isinstance(data, int | float):
+        return "geen getal"
+    if isinstance(data, str):
+        return "geen tekst"
+    return f"geen {type(data).__name__}"
+
+
+def _duplicate_ids(ids: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
+    """(index, id) of every member whose id was used by an earlier member."""
+    seen: set[str] = set()
+    duplicates: list[tuple[int, str]] = []
+    for index, lid_id in ids:
+        if lid_id in seen:
+            duplicates.append((index, lid_id))
+        seen.add(lid_id)
+    return duplicates
+
+
+def _raw_duplicate_ids(data: dict[object, object]) -> list[Fout]:
+    """Duplicate member ids in raw data: the model only checks them when every member is valid."""
+    leden = data.get("leden")
+    if not isinstance(leden, list):
+        return []
+    ids = [
+        (index, lid["id"])
+        for index, lid in enumerate(leden)
+        if isinstance(lid, dict) and isinstance(lid.get("id"), str) and _is_safe_id(lid["id"])
+    ]
+    return [duplicate_id_fout(index, lid_id) for index, lid_id in _duplicate_ids(ids)]
+
+
+def _merge(screened: list[Fout], found: list[Fout]) -> list[Fout]:
+    """Screening errors first; a validation error at or under a screened path, or seen before, is dropped."""
+    prefixes = tuple(p for f in screened for p in (f.veld + ".", f.veld + "["))
+    paths = {f.veld for f in screened}
+    merged = list(screened)
+    seen = set(screened)
+    for fout in found:
+        if fout.veld in paths or fout.veld.startswith(prefixes) or fout in seen:
+            continue
+        seen.add(fout)
+        merged.append(fout)
+    return merged
+
+
+def _is_safe_id(value: str) -> bool:
+    return is_pseudonym(value) and not is_possible_bsn(value)
+
+
+def _raw_casus_id(data: dict[object, object]) -> str | None:
+    """The casus_id for an error line, only when it is a valid pseudonym (never echo a name or BSN)."""
+    value = data.get("casus_id")
+    return value if isinstance(value, str) and _is_safe_id(value) else None

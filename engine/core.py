@@ -1,0 +1,59 @@
+"""The engine facade: the ruleset in force on a peildatum (optionally with a scenario), and advies."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from engine.casus import Casus, parse_casus
+from engine.evaluate import evaluate
+from engine.parameters import GeenRegelsetFout, ParameterTree, load_parameter_tree
+from engine.ruleset import CompiledRuleset, RuleSource, compile_ruleset
+
+__all__ = ["Engine"]
+
+
+class Engine:
+    """Rules plus their dated parameters; compiles and caches one ruleset per version and scenario."""
+
+    def __init__(self, source: RuleSource, parameter_dir: Path) -> None:
+        self.source = source
+        self.tree: ParameterTree = load_parameter_tree(parameter_dir)
+        self._rulesets: dict[tuple[dt.date, bytes, tuple[str, ...]], CompiledRuleset] = {}
+
+    def version_for(self, peildatum: dt.date) -> dt.date:
+        versions = self.tree.versions
+        i = bisect.bisect_right(versions, peildatum)
+        if i == 0:
+            raise GeenRegelsetFout(peildatum, versions[0])
+        return versions[i - 1]
+
+    def ruleset(
+        self,
+        peildatum: dt.date,
+        overrides: Mapping[str, Any] | None = None,
+        regels_uit: Iterable[str] = (),
+    ) -> CompiledRuleset:
+        versie = self.version_for(peildatum)
+        off = tuple(sorted(set(regels_uit)))
+        key = (versie, orjson.dumps(dict(overrides or {}), option=orjson.OPT_SORT_KEYS), off)
+        found = self._rulesets.get(key)
+        if found is None:
+            params = self.tree.resolve(versie)
+            if overrides:
+                params = params.with_overrides(overrides)
+            found = compile_ruleset(self.source, params, off)
+            self._rulesets[key] = found
+        return found
+
+    def advies(self, casus: Casus, ruleset: CompiledRuleset | None = None) -> dict[str, Any]:
+        return evaluate(casus, ruleset or self.ruleset(casus.peildatum))
+
+    def advies_voor(self, data: object) -> dict[str, Any]:
+        """Validate raw casus data (JSON/YAML-loaded) and advise; raises CasusFout on invalid input."""
+        return self.advies(parse_casus(data))
