@@ -8,7 +8,15 @@ from datetime import date, datetime
 from typing import Annotated, Literal, TypeVar
 
 import orjson
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 from pydantic.json_schema import WithJsonSchema
 from pydantic_core import PydanticCustomError
 
@@ -36,7 +44,9 @@ __all__ = [
 
 Woonplaats = Literal["rotterdam", "regiogemeente", "elders"]
 Rol = Literal["slachtoffer", "pleger", "getuige", "gezinslid"]
-Geweldsvorm = Literal["fysiek", "psychisch", "seksueel", "verwaarlozing", "stalking", "schadelijke_traditionele_praktijken"]
+Geweldsvorm = Literal[
+    "fysiek", "psychisch", "seksueel", "verwaarlozing", "stalking", "schadelijke_traditionele_praktijken"
+]
 Veiligheidsniveau = Literal["laag", "midden", "hoog"]
 Vaardigheden = Literal["voldoende", "beperkt", "onvoldoende"]
 WmoZorg = Literal["geen", "semimuraal", "intramuraal"]
@@ -175,7 +185,9 @@ class Casus(BaseModel):
         if duplicates:
             ids = ", ".join(sorted({lid_id for _, lid_id in duplicates}))
             raise PydanticCustomError(
-                "duplicate_id", "member ids occur more than once: {ids}", {"ids": ids, "duplicates": duplicates}
+                "duplicate_id",
+                "member ids occur more than once: {ids}",
+                {"ids": ids, "duplicates": duplicates},
             )
         return leden
 
@@ -193,7 +205,9 @@ class Casus(BaseModel):
 def parse_casus(data: object) -> Casus:
     """Screen raw data (from JSON or YAML) for identifiers, then validate it; CasusFout names every error."""
     if not isinstance(data, dict):
-        raise CasusFout([Fout(ROOT, f"de casus moet een JSON- of YAML-object zijn (velden tussen {{ }}), {_kind(data)}")])
+        raise CasusFout(
+            [Fout(ROOT, f"de casus moet een JSON- of YAML-object zijn (velden tussen {{ }}), {_kind(data)}")]
+        )
     screened = screen_identifiers(data)
     try:
         casus = Casus.model_validate(data)
@@ -211,7 +225,9 @@ def parse_casus_json(raw: bytes | str) -> Casus:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         detail = _JSON_REASONS.get(exc.msg, exc.msg)
-        raise CasusFout([Fout(ROOT, f"ongeldige JSON op regel {exc.lineno}, kolom {exc.colno}: {detail}")]) from None
+        raise CasusFout(
+            [Fout(ROOT, f"ongeldige JSON op regel {exc.lineno}, kolom {exc.colno}: {detail}")]
+        ) from None
     return parse_casus(data)
 
 
@@ -221,6 +237,7 @@ _JSON_REASONS = {
     "trailing comma is not allowed": "komma na het laatste element is niet toegestaan",
     "unexpected content after document": "tekst na het einde van het document",
     "str is not valid UTF-8: surrogates not allowed": "geen geldige UTF-8-tekst",
+    "number is infinity when parsed as double": "getal is te groot",
 }
 
 

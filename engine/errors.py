@@ -81,6 +81,8 @@ def translate_validation_error(exc: ValidationError, model: type[BaseModel]) -> 
             # One error from the uniqueness check names every repeated id; report each at its own path.
             fouten.extend(duplicate_id_fout(index, lid_id) for index, lid_id in ctx.get("duplicates", ()))
             continue
+        if error["type"] == "invalid_key" and loc:
+            loc = (*loc[:-1], str(loc[-1]))  # the offending key itself, not a list index
         fouten.append(Fout(format_path(loc), _message(error, model)))
     return fouten
 
@@ -167,6 +169,7 @@ _OBJECT = "moet een object zijn (velden tussen { })"
 
 _FIXED: dict[str, str] = {
     "missing": "verplicht veld ontbreekt",
+    "invalid_key": "ongeldige veldnaam: een veldnaam moet tekst zijn (zet hem zo nodig tussen aanhalingstekens)",
     "int_type": _GETAL,
     "int_parsing": _GETAL,
     "int_from_float": _GETAL,

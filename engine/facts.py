@@ -52,10 +52,24 @@ def encode_value(value: Any) -> str:
     raise FactError(f"value of type {type(value).__name__} not allowed in a fact")
 
 
+_PLAIN = frozenset({str, bool, type(None)})
+
+
 def encode_fact(fact: Mapping[str, Any], sid: str) -> str:
     """The fact with its session id, as the JSON text to assert."""
     if len(fact) > MAX_PROPERTIES:
         raise FactError(f"fact has {len(fact)} properties; at most {MAX_PROPERTIES}")
+    if "id" in fact or "sid" in fact:
+        raise FactError("field names 'id' and 'sid' are reserved by the engine")
+    # Fast path: strings, booleans, None and small integers encode the same in orjson and in the C parser.
+    for value in fact.values():
+        kind = type(value)
+        if kind not in _PLAIN and not (kind is int and -_MAX_INT <= value <= _MAX_INT):
+            return _encode_slow(fact, sid)
+    return orjson.dumps({"sid": sid, **fact}).decode()
+
+
+def _encode_slow(fact: Mapping[str, Any], sid: str) -> str:
     parts = ['"sid":' + orjson.dumps(sid).decode()]
     for key, value in fact.items():
         if key in RESERVED_FIELDS:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from engine.errors import MOGELIJK_BSN, Fout, format_path
 
@@ -25,6 +24,7 @@ _PSEUDONYM = re.compile(PSEUDONYM_PATTERN[1:-1])  # used with fullmatch: `$` wou
 _MAX_DEPTH = 100  # far beyond any valid casus (depth 3); deeper input is refused by the model anyway
 
 _KEY_SEPARATORS = str.maketrans("", "", "_- ")
+_CONTAINERS = (dict, list)
 
 
 def normalise_key(key: str) -> str:
@@ -58,10 +58,19 @@ DIRECT_IDENTIFIERS: frozenset[str] = frozenset(
 """Direct identifiers, normalised (see `normalise_key`); a casus must never carry one as a key."""
 
 
-@lru_cache(maxsize=4096)
+_known_safe: set[str] = set()  # keys already found not to be identifiers: one set lookup next time
+_KNOWN_SAFE_MAX = 4096
+
+
 def is_direct_identifier(key: str) -> bool:
     """Whether `key` names a direct identifier ("Geboorte_Datum", "e-mail", "BSN", ...)."""
-    return normalise_key(key) in DIRECT_IDENTIFIERS
+    if key in _known_safe:
+        return False
+    if normalise_key(key) in DIRECT_IDENTIFIERS:
+        return True
+    if len(_known_safe) < _KNOWN_SAFE_MAX:
+        _known_safe.add(key)
+    return False
 
 
 def is_pseudonym(value: str) -> bool:
@@ -94,26 +103,30 @@ def _identifier_fout(loc: tuple[str | int, ...], key: str) -> Fout:
 
 def _walk(node: object, loc: tuple[str | int, ...], fouten: list[Fout], ancestors: set[int]) -> None:
     if len(loc) > _MAX_DEPTH or id(node) in ancestors:
-        return  # absurd nesting or a YAML alias cycle
+        return  # absurd nesting, or a cycle made with YAML aliases
     ancestors.add(id(node))
     if isinstance(node, dict):
         for key, value in node.items():
             name = key if isinstance(key, str) else str(key)
-            if is_direct_identifier(name):
+            if name not in _known_safe and is_direct_identifier(name):
                 fouten.append(_identifier_fout((*loc, name), name))
-            elif isinstance(value, dict | list):
+            elif isinstance(value, _CONTAINERS):
                 _walk(value, (*loc, name), fouten, ancestors)
-            elif isinstance(value, str) and _is_id_position(loc, name) and is_possible_bsn(value):
+            elif (name == "id" or name == "casus_id") and _is_id_position(loc, name) and _is_bsn(value):
                 fouten.append(Fout(format_path((*loc, name)), MOGELIJK_BSN))
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            if isinstance(value, dict | list):
+            if isinstance(value, _CONTAINERS):
                 _walk(value, (*loc, index), fouten, ancestors)
     ancestors.discard(id(node))
+
+
+def _is_bsn(value: object) -> bool:
+    return isinstance(value, str) and is_possible_bsn(value)
 
 
 def _is_id_position(loc: tuple[str | int, ...], key: str) -> bool:
     """`casus_id` at the top, or `id` of a member (`leden[i].id`)."""
     if key == "casus_id":
         return not loc
-    return key == "id" and len(loc) == 2 and loc[0] == "leden"
+    return len(loc) == 2 and loc[0] == "leden"

@@ -1,0 +1,110 @@
+"""`hg-advies` commands: advies (one casus, a folder, or JSON Lines) and genereer (synthetic casussen)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import orjson
+import typer
+
+from cli.batch import advies_regels
+from cli.invoer import casus_bestanden, casus_uit_document, lees_document, lees_tekst
+from engine.errors import CasusFout, Fout
+from engine.parameters import GeenRegelsetFout
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="hg-advies: advies voor het Rotterdamse HG-arrangement op basis van een geanonimiseerde casus.",
+)
+
+EXIT_ONGELDIG = 2
+
+
+def _fouten(fouten: list[Fout], prefix: str = "") -> None:
+    for fout in fouten:
+        veld = fout.veld or "(casus)"
+        typer.echo(f"{prefix}{veld}: {fout.melding}", err=True)
+
+
+def _advies_voor_document(document: object) -> dict[str, object]:
+    from engine import standaard_engine
+
+    try:
+        return standaard_engine().advies_voor(casus_uit_document(document))
+    except GeenRegelsetFout as exc:
+        raise CasusFout([Fout("peildatum", str(exc))]) from exc
+
+
+@app.command()
+def advies(
+    bestand: Annotated[str, typer.Argument(help="Casus als JSON of YAML; '-' leest standaardinvoer; "
+                                              ".jsonl: één casus per regel; een map: elk casusbestand.")],
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="Lees JSON Lines (ook van standaardinvoer).")] = False,
+    workers: Annotated[int, typer.Option(min=0, help="Processen voor JSON Lines (0: alle kernen).")] = 0,
+    compact: Annotated[bool, typer.Option(help="Eén regel JSON in plaats van ingesprongen.")] = False,
+) -> None:
+    """Geef het advies voor een casus (JSON op standaarduitvoer; fouten op standaardfout, exitcode 2)."""
+    uit = sys.stdout.buffer
+    if jsonl or bestand.endswith(".jsonl"):
+        invoer = sys.stdin.buffer if bestand == "-" else open(bestand, "rb")  # noqa: SIM115  # closed below
+        try:
+            _, fouten = advies_regels(invoer, uit, workers or None)
+        finally:
+            if invoer is not sys.stdin.buffer:
+                invoer.close()
+        uit.flush()
+        if fouten:
+            typer.echo(f"{fouten} regel(s) met fouten; zie de regels met \"fouten\" in de uitvoer.", err=True)
+            raise typer.Exit(EXIT_ONGELDIG)
+        return
+    if bestand != "-" and Path(bestand).is_dir():
+        fout = False
+        for pad in casus_bestanden(Path(bestand)):
+            try:
+                uit.write(orjson.dumps(_advies_voor_document(lees_document(pad.read_text(encoding="utf-8")))))
+                uit.write(b"\n")
+            except CasusFout as exc:
+                _fouten(exc.fouten, prefix=f"{pad.name}: ")
+                fout = True
+        uit.flush()
+        raise typer.Exit(EXIT_ONGELDIG if fout else 0)
+    try:
+        tekst = lees_tekst(bestand)
+    except OSError as exc:
+        typer.echo(f"{bestand}: kan het bestand niet lezen ({exc.strerror})", err=True)
+        raise typer.Exit(EXIT_ONGELDIG) from exc
+    try:
+        resultaat = _advies_voor_document(lees_document(tekst))
+    except CasusFout as exc:
+        _fouten(exc.fouten)
+        raise typer.Exit(EXIT_ONGELDIG) from exc
+    uit.write(orjson.dumps(resultaat, option=0 if compact else orjson.OPT_INDENT_2))
+    uit.write(b"\n")
+    uit.flush()
+
+
+@app.command()
+def genereer(
+    aantal: Annotated[int, typer.Option(min=1, max=10_000_000, help="Aantal casussen.")] = 1000,
+    seed: Annotated[int, typer.Option(help="Startwaarde van de toevalsgenerator (zelfde seed, zelfde casussen).")] = 1,
+    uit: Annotated[Path | None, typer.Option(help="Schrijf naar dit .jsonl-bestand (standaard: standaarduitvoer).")] = None,
+) -> None:
+    """Schrijf een synthetische, plausibele populatie casussen als JSON Lines (casus_id begint met SYNTH-)."""
+    from cli.genereer import synthetische_casussen
+
+    doel = open(uit, "wb") if uit else sys.stdout.buffer  # noqa: SIM115  # closed below
+    try:
+        for casus in synthetische_casussen(aantal, seed):
+            doel.write(orjson.dumps(casus) + b"\n")
+    finally:
+        if uit:
+            doel.close()
+        else:
+            doel.flush()
+
+
+if __name__ == "__main__":
+    app()
