@@ -15,7 +15,8 @@ $(BIN)/hg-advies: pyproject.toml
 setup: $(BIN)/hg-advies
 
 run: setup
-	$(BIN)/hg-advies advies casussen/ --samenvatting
+	$(BIN)/hg-advies advies casussen/vj-2020-1.yaml
+	$(BIN)/hg-advies advies casussen/ > advies-casussen.jsonl && echo "advies voor alle casussen: advies-casussen.jsonl"
 
 test: setup
 	$(BIN)/ruff check engine rules cli tests bench

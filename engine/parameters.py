@@ -188,8 +188,18 @@ class Parameters:
         self.tree = tree
         self.versie = versie
         self.overrides: dict[str, Any] = {}
+        self._cache: dict[str, Any] = {}
 
     def get(self, pad: str) -> Any:
+        """The value at a dotted path (cached: a Parameters object is never changed after construction)."""
+        try:
+            return self._cache[pad]
+        except KeyError:
+            value = self._lookup(pad)
+            self._cache[pad] = value
+            return value
+
+    def _lookup(self, pad: str) -> Any:
         node: Any = self.values
         for key in pad.split("."):
             if not isinstance(node, Mapping) or key not in node:
@@ -213,7 +223,7 @@ class Parameters:
             if not isinstance(pad, str) or not pad:
                 raise ParameterFout(str(pad), "parameterpad moet een tekst zijn")
             node, _ = self.node_for(pad)
-            current = self.get(pad)  # the path must exist in the baseline
+            current = self._lookup(pad)  # the path must exist in the baseline
             if isinstance(current, Mapping):
                 if not isinstance(value, Mapping) or set(value) != set(current):
                     raise ParameterFout(pad, f"verwacht een tabel met de sleutels {', '.join(current)}")

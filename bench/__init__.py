@@ -1,0 +1,1 @@
+"""Benchmarks of hg-advies (run from the repository root: `make bench`)."""
