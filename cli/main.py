@@ -90,7 +90,7 @@ def advies(
 def genereer(
     aantal: Annotated[int, typer.Option(min=1, max=10_000_000, help="Aantal casussen.")] = 1000,
     seed: Annotated[int, typer.Option(help="Startwaarde van de toevalsgenerator (zelfde seed, zelfde casussen).")] = 1,
-    uit: Annotated[Path | None, typer.Option(help="Schrijf naar dit .jsonl-bestand (standaard: standaarduitvoer).")] = None,
+    uit: Annotated[Path | None, typer.Option(help="Schrijf naar dit .jsonl-bestand (anders standaarduitvoer).")] = None,
 ) -> None:
     """Schrijf een synthetische, plausibele populatie casussen als JSON Lines (casus_id begint met SYNTH-)."""
     from cli.genereer import synthetische_casussen
