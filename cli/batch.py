@@ -28,18 +28,15 @@ def verwerk_regel(regel: bytes) -> tuple[bytes, bool]:
     from engine import standaard_engine
     from engine.casus import parse_casus
 
-    casus_id: Any = None
+    casus_id: Any = None  # only a vetted pseudonym is repeated: never a name or a possible BSN
     try:
-        data = orjson.loads(regel)
-        if isinstance(data, dict) and isinstance(data.get("casus_id"), str):
-            casus_id = data["casus_id"]
-        engine = standaard_engine()
-        advies = engine.advies(parse_casus(data))
-        return orjson.dumps(advies), False
+        casus = parse_casus(orjson.loads(regel))
+        casus_id = casus.casus_id
+        return orjson.dumps(standaard_engine().advies(casus)), False
     except orjson.JSONDecodeError as exc:
         fouten = [Fout("(regel)", f"geen geldige JSON: {exc.msg} (positie {exc.pos})")]
     except CasusFout as exc:
-        fouten = exc.fouten
+        casus_id, fouten = exc.casus_id, exc.fouten
     except GeenRegelsetFout as exc:
         fouten = [Fout("peildatum", str(exc))]
     return orjson.dumps({"casus_id": casus_id, "fouten": [f.as_dict() for f in fouten]}), True

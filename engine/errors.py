@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import inspect
+import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, get_args, get_origin
@@ -20,6 +21,8 @@ __all__ = [
     "CasusFout",
     "format_path",
     "duplicate_id_fout",
+    "not_an_object_fout",
+    "translate_json_error",
     "translate_validation_error",
 ]
 
@@ -69,6 +72,39 @@ def format_path(loc: Loc) -> str:
 def duplicate_id_fout(index: int, lid_id: str) -> Fout:
     """The error for `leden[index]`, whose id was used before in the same casus."""
     return Fout(format_path(("leden", index, "id")), f"id '{lid_id}' komt meer dan eens voor")
+
+
+def not_an_object_fout(data: object) -> Fout:
+    """The error for a document that is not an object (a list, a text, a number, nothing)."""
+    if data is None:
+        kind = "leeg document"
+    elif isinstance(data, list):
+        kind = "lijst"
+    elif isinstance(data, bool):
+        kind = "true of false"
+    elif isinstance(data, int | float):
+        kind = "getal"
+    elif isinstance(data, str):
+        kind = "tekst"
+    else:
+        kind = type(data).__name__
+    return Fout(ROOT, f"de casus moet een JSON- of YAML-object zijn (velden tussen {{ }}), geen {kind}")
+
+
+def translate_json_error(exc: json.JSONDecodeError) -> Fout:
+    """Invalid JSON (orjson's error is a `json.JSONDecodeError`), naming line and column."""
+    reason = _JSON_REASONS.get(exc.msg, exc.msg)
+    return Fout(ROOT, f"ongeldige JSON op regel {exc.lineno}, kolom {exc.colno}: {reason}")
+
+
+_JSON_REASONS = {  # orjson's messages; others are shown as they are
+    "Input is a zero-length, empty document": "de invoer is leeg",
+    "unexpected end of data": "onverwacht einde van de invoer",
+    "trailing comma is not allowed": "komma na het laatste element is niet toegestaan",
+    "unexpected content after document": "tekst na het einde van het document",
+    "str is not valid UTF-8: surrogates not allowed": "geen geldige UTF-8-tekst",
+    "number is infinity when parsed as double": "getal is te groot",
+}
 
 
 def translate_validation_error(exc: ValidationError, model: type[BaseModel]) -> list[Fout]:
