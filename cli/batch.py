@@ -14,7 +14,7 @@ from typing import Any, BinaryIO
 
 import orjson
 
-from engine.errors import CasusFout, Fout
+from engine.errors import CasusFout, Fout, translate_json_error
 from engine.parameters import GeenRegelsetFout
 
 __all__ = ["advies_regels", "verwerk_regel"]
@@ -34,7 +34,7 @@ def verwerk_regel(regel: bytes) -> tuple[bytes, bool]:
         casus_id = casus.casus_id
         return orjson.dumps(standaard_engine().advies(casus)), False
     except orjson.JSONDecodeError as exc:
-        fouten = [Fout("(regel)", f"geen geldige JSON: {exc.msg} (positie {exc.pos})")]
+        fouten = [translate_json_error(exc)]
     except CasusFout as exc:
         casus_id, fouten = exc.casus_id, exc.fouten
     except GeenRegelsetFout as exc:

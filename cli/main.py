@@ -29,6 +29,11 @@ def _fouten(fouten: list[Fout], prefix: str = "") -> None:
         typer.echo(f"{prefix}{veld}: {fout.melding}", err=True)
 
 
+def _onleesbaar(bestand: object, exc: OSError | UnicodeDecodeError) -> str:
+    reden = "geen UTF-8-tekst" if isinstance(exc, UnicodeDecodeError) else exc.strerror
+    return f"{bestand}: kan het bestand niet lezen ({reden})"
+
+
 def _advies_voor_document(document: object) -> dict[str, object]:
     from engine import standaard_engine
 
@@ -49,7 +54,11 @@ def advies(
     """Geef het advies voor een casus (JSON op standaarduitvoer; fouten op standaardfout, exitcode 2)."""
     uit = sys.stdout.buffer
     if jsonl or bestand.endswith(".jsonl"):
-        invoer = sys.stdin.buffer if bestand == "-" else open(bestand, "rb")  # noqa: SIM115  # closed below
+        try:
+            invoer = sys.stdin.buffer if bestand == "-" else open(bestand, "rb")  # noqa: SIM115  # closed below
+        except OSError as exc:
+            typer.echo(_onleesbaar(bestand, exc), err=True)
+            raise typer.Exit(EXIT_ONGELDIG) from exc
         try:
             _, fouten = advies_regels(invoer, uit, workers or None)
         finally:
@@ -69,12 +78,15 @@ def advies(
             except CasusFout as exc:
                 _fouten(exc.fouten, prefix=f"{pad.name}: ")
                 fout = True
+            except (OSError, UnicodeDecodeError) as exc:
+                typer.echo(_onleesbaar(pad.name, exc), err=True)
+                fout = True
         uit.flush()
         raise typer.Exit(EXIT_ONGELDIG if fout else 0)
     try:
         tekst = lees_tekst(bestand)
-    except OSError as exc:
-        typer.echo(f"{bestand}: kan het bestand niet lezen ({exc.strerror})", err=True)
+    except (OSError, UnicodeDecodeError) as exc:
+        typer.echo(_onleesbaar(bestand, exc), err=True)
         raise typer.Exit(EXIT_ONGELDIG) from exc
     try:
         resultaat = _advies_voor_document(lees_document(tekst))

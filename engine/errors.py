@@ -93,7 +93,7 @@ def not_an_object_fout(data: object) -> Fout:
 
 def translate_json_error(exc: json.JSONDecodeError) -> Fout:
     """Invalid JSON (orjson's error is a `json.JSONDecodeError`), naming line and column."""
-    reason = _JSON_REASONS.get(exc.msg, exc.msg)
+    reason = _JSON_REASONS.get(exc.msg) or f"onleesbare tekst (technisch: {exc.msg})"
     return Fout(ROOT, f"ongeldige JSON op regel {exc.lineno}, kolom {exc.colno}: {reason}")
 
 

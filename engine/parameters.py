@@ -26,6 +26,7 @@ __all__ = [
 
 _META_KEYS = frozenset({"beschrijving", "bron", "beleidskeuze", "toelichting", "type", "eenheid", "values"})
 _REQUIRED = ("beschrijving", "bron", "beleidskeuze", "type", "values")
+_PARAMETER_KEYS = frozenset({"values", "bron", "beleidskeuze", "type"})  # a group has none of these
 
 
 class ParameterFout(ValueError):
@@ -122,7 +123,7 @@ def _node(pad: str, raw: Mapping[str, Any]) -> ParameterNode:
 
 
 def _walk(pad: str, raw: Mapping[str, Any], out: dict[str, ParameterNode]) -> None:
-    if "values" in raw:
+    if _PARAMETER_KEYS & set(raw):  # a parameter, even when it lacks `values` ('values' ontbreekt)
         out[pad] = _node(pad, raw)
         return
     for key, child in raw.items():
@@ -165,13 +166,24 @@ def _set(tree: dict[str, Any], pad: str, value: Any) -> None:
     tree[keys[-1]] = value
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so `_as_date` refuses a bad date key naming its parameter
+    (PyYAML itself raises a bare ValueError for a key such as 2021-13-01)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def load_parameter_tree(directory: Path) -> ParameterTree:
     """Load every `*.yaml` in `directory`; the file name is the first segment of each path."""
     nodes: dict[str, ParameterNode] = {}
     files = sorted(directory.glob("*.yaml"))
     for file in files:
         try:
-            raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+            raw = yaml.load(file.read_text(encoding="utf-8"), Loader=_Loader)  # _Loader is a SafeLoader
         except yaml.YAMLError as exc:
             raise ParameterFout(file.name, f"geen geldige YAML: {exc}") from exc
         if not isinstance(raw, Mapping):
@@ -224,13 +236,9 @@ class Parameters:
                 raise ParameterFout(str(pad), "parameterpad moet een tekst zijn")
             node, _ = self.node_for(pad)
             current = self._lookup(pad)  # the path must exist in the baseline
-            if isinstance(current, Mapping):
-                if not isinstance(value, Mapping) or set(value) != set(current):
-                    raise ParameterFout(pad, f"verwacht een tabel met de sleutels {', '.join(current)}")
-                for key, sub in _leaves(value, pad):
-                    check_value(node.type, sub, key)
-            else:
-                check_value(node.type, value, pad)
+            _check_shape(pad, current, value)
+            for key, sub in _leaves(value, pad):
+                check_value(node.type, sub, key)
             _replace(values, pad, copy.deepcopy(value))
         result = Parameters(values, self.tree, self.versie)
         result.overrides = {**self.overrides, **dict(overrides)}
@@ -252,6 +260,17 @@ def _leaves(value: Any, prefix: str) -> Iterator[tuple[str, Any]]:
             yield from _leaves(sub, f"{prefix}.{key}" if prefix else str(key))
     else:
         yield prefix, value
+
+
+def _check_shape(pad: str, current: Any, value: Any) -> None:
+    """An override keeps the baseline's shape: a table the same keys at every level, a value no table."""
+    if isinstance(current, Mapping):
+        if not isinstance(value, Mapping) or set(value) != set(current):
+            raise ParameterFout(pad, f"verwacht een tabel met de sleutels {', '.join(current)}")
+        for key, sub in current.items():
+            _check_shape(f"{pad}.{key}", sub, value[key])
+    elif isinstance(value, Mapping):
+        raise ParameterFout(pad, "verwacht een waarde, geen tabel")
 
 
 def _replace(tree: dict[str, Any], pad: str, value: Any) -> None:
