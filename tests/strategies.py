@@ -1,0 +1,150 @@
+"""Hypothesis strategies for random valid casussen across the whole contract space.
+
+`casussen()` draws plain casus dicts in the contract's input format. Optional fields are sometimes
+left out so that the defaults apply; everything that is present is valid (strict booleans and
+integers, ids matching the pattern, member ids unique and never 9 digits).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+from typing import Any
+
+from hypothesis import strategies as st
+
+__all__ = ["casus_ids", "casussen", "leden", "lid_ids", "peildatums"]
+
+ID_ALPHABET = string.ascii_letters + string.digits + "._-"
+ROLLEN = ("slachtoffer", "pleger", "getuige", "gezinslid")
+VORMEN = (
+    "fysiek",
+    "psychisch",
+    "seksueel",
+    "verwaarlozing",
+    "stalking",
+    "schadelijke_traditionele_praktijken",
+)
+SIGNALEN = (
+    "schulden",
+    "dagbesteding",
+    "nachtelijke_ondersteuning",
+    "ggz",
+    "lvb",
+    "verslaving",
+    "vechtscheiding",
+    "kindproblematiek",
+    "hoge_stress",
+)
+NIVEAUS = ("laag", "midden", "hoog")
+VAARDIGHEDEN = ("voldoende", "beperkt", "onvoldoende")
+WOONPLAATSEN = ("rotterdam", "regiogemeente", "elders")
+BESTAANDE_WMO_ZORG = ("geen", "semimuraal", "intramuraal")
+ROLE_WORDS = ("moeder", "vader", "partner", "ex-partner", "zoon", "dochter", "oma", "opa", "kind.1", "kind_2")
+
+FIRST_PEILDATUM = dt.date(2021, 9, 1)
+LAST_PEILDATUM = dt.date(2026, 12, 31)
+
+
+def _not_nine_digits(value: str) -> bool:
+    """A 9-digit id could be a BSN; the contract refuses those, so never generate one."""
+    return not (len(value) == 9 and value.isdigit())
+
+
+casus_ids = st.text(ID_ALPHABET, min_size=1, max_size=64).filter(_not_nine_digits)
+lid_ids = st.one_of(st.sampled_from(ROLE_WORDS), casus_ids)
+peildatums = st.dates(FIRST_PEILDATUM, LAST_PEILDATUM).map(dt.date.isoformat)
+
+
+def _maybe(
+    draw: st.DrawFn, target: dict[str, Any], key: str, strategy: st.SearchStrategy[Any], often: bool = False
+) -> None:
+    """Set `target[key]` to a drawn value, or leave it out so the default applies."""
+    present = draw(st.integers(0, 3)) > 0 if often else draw(st.booleans())
+    if present:
+        target[key] = draw(strategy)
+
+
+@st.composite
+def _leeftijd_en_verlengd(draw: st.DrawFn) -> tuple[int, bool | None]:
+    """An age with, sometimes, the verlengde_jeugdhulp flag (None: leave the field out)."""
+    if draw(st.integers(0, 4)) == 0:
+        # The interesting band: 18-22 on verlengde jeugdhulp, plus the 17/23 edges.
+        return draw(st.integers(17, 23)), draw(st.sampled_from([True, True, False]))
+    leeftijd = draw(st.integers(0, 90))
+    return leeftijd, draw(st.sampled_from([None, None, None, False, True]))
+
+
+@st.composite
+def _lid(draw: st.DrawFn, lid_id: str) -> dict[str, Any]:
+    leeftijd, verlengd = draw(_leeftijd_en_verlengd())
+    lid: dict[str, Any] = {"id": lid_id, "leeftijd": leeftijd}
+    if verlengd is not None:
+        lid["verlengde_jeugdhulp"] = verlengd
+    # Duplicate roles are valid input (counted once), so they may occur.
+    _maybe(draw, lid, "rollen", st.lists(st.sampled_from(ROLLEN), min_size=1, max_size=3))
+    _maybe(draw, lid, "in_beeld", st.booleans())
+    _maybe(draw, lid, "meewerkend", st.booleans())
+    _maybe(draw, lid, "woont_buiten_gemeente", st.sampled_from([False, False, True]))
+    return lid
+
+
+@st.composite
+def leden(draw: st.DrawFn, min_size: int = 1, max_size: int = 8) -> list[dict[str, Any]]:
+    ids = draw(st.lists(lid_ids, min_size=min_size, max_size=max_size, unique=True))
+    return [draw(_lid(lid_id)) for lid_id in ids]
+
+
+@st.composite
+def _geweld(draw: st.DrawFn) -> dict[str, Any]:
+    geweld: dict[str, Any] = {
+        # Mostly in scope, so that the other branches get most of the examples.
+        "binnen_huiselijke_kring": draw(st.sampled_from([True, True, True, True, False])),
+        "structureel": draw(st.sampled_from([True, True, True, False])),
+    }
+    _maybe(draw, geweld, "vormen", st.lists(st.sampled_from(VORMEN), max_size=4))
+    _maybe(draw, geweld, "intieme_terreur", st.booleans())
+    return geweld
+
+
+@st.composite
+def _veiligheid(draw: st.DrawFn) -> dict[str, Any]:
+    veiligheid: dict[str, Any] = {"niveau": draw(st.sampled_from(NIVEAUS))}
+    _maybe(draw, veiligheid, "acuut", st.booleans())
+    return veiligheid
+
+
+@st.composite
+def _woonsituatie(draw: st.DrawFn) -> dict[str, Any]:
+    woonsituatie: dict[str, Any] = {}
+    _maybe(draw, woonsituatie, "dakloos", st.booleans())
+    _maybe(draw, woonsituatie, "zelfstandig_wonen_veilig", st.booleans(), often=True)
+    _maybe(draw, woonsituatie, "nabijheid_24u_nodig", st.booleans(), often=True)
+    return woonsituatie
+
+
+@st.composite
+def _inzet(draw: st.DrawFn) -> dict[str, Any]:
+    inzet: dict[str, Any] = {}
+    duur = st.one_of(st.integers(1, 120), st.sampled_from([6, 9, 11, 12, 13, 24]))
+    _maybe(draw, inzet, "verwachte_duur_maanden", duur)
+    _maybe(draw, inzet, "specialistisch", st.booleans())
+    return inzet
+
+
+@st.composite
+def casussen(draw: st.DrawFn) -> dict[str, Any]:
+    """A random valid casus; optional fields are sometimes omitted so their defaults apply."""
+    casus: dict[str, Any] = {"casus_id": draw(casus_ids)}
+    _maybe(draw, casus, "peildatum", peildatums)
+    _maybe(draw, casus, "woonplaats", st.sampled_from(WOONPLAATSEN))
+    casus["leden"] = draw(leden())
+    casus["geweld"] = draw(_geweld())
+    casus["veiligheid"] = draw(_veiligheid())
+    casus["vaardigheden"] = draw(st.sampled_from(VAARDIGHEDEN))
+    _maybe(draw, casus, "woonsituatie", _woonsituatie(), often=True)
+    # Existing Wmo care overrides perceel and pakket, so keep it the exception.
+    _maybe(draw, casus, "bestaande_wmo_zorg", st.sampled_from(("geen", "geen", *BESTAANDE_WMO_ZORG)))
+    _maybe(draw, casus, "inzet", _inzet())
+    _maybe(draw, casus, "signalen", st.lists(st.sampled_from(SIGNALEN), max_size=5))
+    return casus
