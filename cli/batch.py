@@ -10,6 +10,7 @@ import multiprocessing as mp
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
+from itertools import chain
 from typing import Any, BinaryIO
 
 import orjson
@@ -68,13 +69,15 @@ def advies_regels(invoer: Iterable[bytes], uit: BinaryIO, workers: int | None = 
     workers = workers or os.cpu_count() or 1
     chunks = _chunks(invoer)
     first: list[list[bytes]] = []
+    gelezen = 0
     for chunk in chunks:  # look ahead: small inputs are not worth a process pool
         first.append(chunk)
-        if len(first) * CHUNK >= IN_PROCESS_BELOW:
+        gelezen += len(chunk)
+        if gelezen >= IN_PROCESS_BELOW:
             break
     totaal = fouten = 0
-    if workers == 1 or len(first) * CHUNK < IN_PROCESS_BELOW:
-        for chunk in [*first, *chunks]:
+    if workers == 1 or gelezen < IN_PROCESS_BELOW:
+        for chunk in chain(first, chunks):
             tekst, n = _chunk(chunk)
             uit.write(tekst)
             totaal, fouten = totaal + len(chunk), fouten + n
@@ -82,7 +85,7 @@ def advies_regels(invoer: Iterable[bytes], uit: BinaryIO, workers: int | None = 
     ctx = mp.get_context("fork")
     with ctx.Pool(workers) as pool:
         pending: deque[tuple[int, Any]] = deque()
-        for chunk in [*first, *chunks]:
+        for chunk in chain(first, chunks):
             pending.append((len(chunk), pool.apply_async(_chunk, (chunk,))))
             while len(pending) > 3 * workers:
                 totaal, fouten = _write(pending.popleft(), uit, totaal, fouten)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from engine.casus import Casus
 from engine.context import Work
 
-__all__ = ["assemble", "ONDERDELEN"]
+__all__ = ["assemble", "ONDERDELEN", "som_uren"]
 
 ONDERDELEN = (
     "casusregie",
@@ -22,14 +23,19 @@ _ORDER = {name: i for i, name in enumerate(ONDERDELEN)}
 _NO_TREDEN = {"semimurale_ondersteuning": None, "intramurale_ondersteuning": None, "nachtelijke_ondersteuning": None}
 
 
+def som_uren(*uren: float) -> float:
+    """Hours added as the decimals they are written as: no 2.2500000000000004, and 1e-05 stays exact."""
+    return float(sum((Decimal(repr(u)) for u in uren), Decimal(0)))
+
+
 def _budget(slots: dict[str, Any], lists: dict[str, list[Any]]) -> dict[str, Any]:
     volwassenen = lists.get("budget.volwassenen", [])
     kinderen = slots.get("budget.kinderen")
-    totaal = sum(v["uur_per_week"] for v in volwassenen) + (kinderen["uur_per_week"] if kinderen else 0.0)
+    delen = [v["uur_per_week"] for v in volwassenen] + ([kinderen["uur_per_week"]] if kinderen else [])
     return {
         "volwassenen": volwassenen,
         "kinderen": kinderen,
-        "totaal_uur_per_week": round(float(totaal), 4),
+        "totaal_uur_per_week": som_uren(*delen),
         "pleger_extramuraal_uur_per_week": slots.get("budget.pleger_extramuraal"),
         "treden": slots.get("budget.treden", dict(_NO_TREDEN)),
         "trede_diensturen_per_week": slots.get("budget.trede_diensturen_per_week", {}),

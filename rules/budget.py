@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from engine.advies import som_uren
 from engine.context import RuleError, Work
 from engine.dsl import F, fact
 from engine.rule import rule
@@ -37,7 +39,7 @@ def volwassenen(w: Work, pakket: dict[str, Any], huishouden: dict[str, Any]) -> 
     geteld: list[dict[str, Any]] = w.data["geteld"]
     for lid in geteld:
         w.add("budget.volwassenen", {"lid": lid["lid"], "uur_per_week": uren})
-    totaal = uren * len(geteld)
+    totaal = som_uren(*[uren] * len(geteld))
     w.conclude(
         f"{len(geteld)} × {_getal(uren)} uur per week",
         [f"pakket = {pakket['pakket']}", f"perceel = {pakket['perceel']}", f"getelde volwassenen = {len(geteld)}"],
@@ -82,8 +84,9 @@ def pleger_extramuraal(w: Work, pakket: dict[str, Any], huishouden: dict[str, An
     """In semi- en intramurale pakketten neemt de pleger vaak niet deel aan de ondersteuning; de helft
     van de begeleiding voor volwassenen kan dan extramuraal voor de pleger worden ingezet (001 §3.2)."""
     aandeel = w.param("semi_intramuraal.pleger_extramuraal_aandeel")
-    uren = _uren(w, pakket["perceel"], "volwassenen", pakket["pakket"]) * len(w.data["geteld"])
-    deel = round(uren * aandeel, 4)
+    per_volwassene = _uren(w, pakket["perceel"], "volwassenen", pakket["pakket"])
+    uren = som_uren(*[per_volwassene] * len(w.data["geteld"]))
+    deel = float(Decimal(repr(uren)) * Decimal(repr(aandeel)))
     w.set("budget.pleger_extramuraal", deel)
     w.conclude(
         f"{_getal(deel)} uur per week extramuraal voor de pleger",

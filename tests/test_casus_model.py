@@ -436,7 +436,10 @@ def test_parse_casus_json_reads_bytes_and_str() -> None:
             b'{\n  "a": 1,\n}',
             "ongeldige JSON op regel 2, kolom 9: komma na het laatste element is niet toegestaan",
         ),
-        (b'{"a": tru}', "ongeldige JSON op regel 1, kolom 7: onleesbare tekst (technisch: invalid literal, expected 'true')"),
+        (
+            b'{"a": tru}',
+            "ongeldige JSON op regel 1, kolom 7: onleesbare tekst (technisch: invalid literal, expected 'true')",
+        ),
     ],
 )
 def test_invalid_json_names_the_position(raw: bytes, melding: str) -> None:
