@@ -50,7 +50,10 @@ class Work:
     # -- called by rules ---------------------------------------------------------------------
     def param(self, pad: str) -> Any:
         value = self.params.get(pad)
-        self._used[pad] = value
+        if pad not in self._used:
+            if self.uitleg and self.uitleg[-1]["parameters"] is self._used:
+                self._used = dict(self._used)  # read after conclude(): keep the explained entry as it was
+            self._used[pad] = value
         return value
 
     def assert_fact(self, **fields: Any) -> None:
@@ -80,6 +83,6 @@ class Work:
                 "bron": rule.bron,
                 "beleidskeuze": rule.beleidskeuze,
                 "tekst": tekst,
-                "parameters": dict(self._used),
+                "parameters": self._used,
             }
         )

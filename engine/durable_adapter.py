@@ -18,6 +18,7 @@ and silent wrong answer measured in `shared/durable-rules.md` is designed out he
 
 from __future__ import annotations
 
+import os
 import random
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -89,7 +90,9 @@ class DurableRuleset:
                 raise EngineError(f"durable-rules refused ruleset {name!r}: {exc}") from exc
             _registered[name] = self
         self._lock = threading.Lock()
-        self._rng = random.SystemRandom()
+        # Session ids only have to differ between live sessions (one at a time, under the lock) and not
+        # collide in durable's 32-bit hash; a PRNG seeded from the OS avoids a syscall per evaluation.
+        self._rng = random.Random(os.urandom(16))
 
     def run(
         self,
