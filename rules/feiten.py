@@ -7,25 +7,15 @@ becomes one `casus` fact whose lists (vormen, signalen) are booleans, plus one `
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
-from engine.casus import Casus
+from engine.casus import Casus, Geweldsvorm, Rol, Signaal
 
 __all__ = ["SCHEMAS", "VORMEN", "SIGNALEN", "ROLLEN", "casus_feiten"]
 
-VORMEN = ("fysiek", "psychisch", "seksueel", "verwaarlozing", "stalking", "schadelijke_traditionele_praktijken")
-SIGNALEN = (
-    "schulden",
-    "dagbesteding",
-    "nachtelijke_ondersteuning",
-    "ggz",
-    "lvb",
-    "verslaving",
-    "vechtscheiding",
-    "kindproblematiek",
-    "hoge_stress",
-)
-ROLLEN = ("slachtoffer", "pleger", "getuige", "gezinslid")
+VORMEN: tuple[str, ...] = get_args(Geweldsvorm)
+SIGNALEN: tuple[str, ...] = get_args(Signaal)
+ROLLEN: tuple[str, ...] = get_args(Rol)
 
 SCHEMAS: dict[str, dict[str, type]] = {
     "casus": {

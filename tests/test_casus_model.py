@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from engine.casus import Casus, parse_casus, parse_casus_json
 from engine.errors import CasusFout, Fout, format_path, translate_validation_error
+from tests.voorbeelden import VOORBEELD
 
 try:  # tests/ is a plain directory that pytest puts on sys.path ...
     from strategies import casussen
@@ -45,28 +46,6 @@ SIGNALEN = (
 )
 NIET_OBJECT = "de casus moet een JSON- of YAML-object zijn (velden tussen { }), "
 
-VOORBEELD: dict[str, Any] = {  # the example of contract.md, unchanged
-    "casus_id": "VJ-2020-1",
-    "peildatum": "2021-09-01",
-    "woonplaats": "rotterdam",
-    "leden": [
-        {"id": "moeder", "leeftijd": 36, "rollen": ["slachtoffer"], "in_beeld": True, "meewerkend": True},
-        {"id": "vader", "leeftijd": 38, "rollen": ["pleger"], "in_beeld": True, "meewerkend": False},
-        {"id": "zoon", "leeftijd": 6, "rollen": ["getuige"]},
-    ],
-    "geweld": {
-        "binnen_huiselijke_kring": True,
-        "structureel": True,
-        "vormen": ["fysiek", "psychisch"],
-        "intieme_terreur": True,
-    },
-    "veiligheid": {"niveau": "hoog", "acuut": False},
-    "vaardigheden": "beperkt",
-    "woonsituatie": {"dakloos": False, "zelfstandig_wonen_veilig": True, "nabijheid_24u_nodig": False},
-    "bestaande_wmo_zorg": "geen",
-    "inzet": {"verwachte_duur_maanden": 12, "specialistisch": True},
-    "signalen": ["verslaving"],
-}
 
 MINIMAAL: dict[str, Any] = {  # only the required fields
     "casus_id": "VJ-1",

@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.voorbeelden import VOORBEELD
+
 ROOT = Path(__file__).resolve().parents[1]
 HG_ADVIES = Path(sys.executable).parent / "hg-advies"  # the installed entry point (pyproject [project.scripts])
 ENV = {
@@ -25,24 +27,6 @@ ENV = {
     "COLUMNS": "200",
 }
 
-VOORBEELD: dict[str, Any] = {  # the casus of contract.md, unchanged
-    "casus_id": "VJ-2020-1",
-    "peildatum": "2021-09-01",
-    "woonplaats": "rotterdam",
-    "leden": [
-        {"id": "moeder", "leeftijd": 36, "rollen": ["slachtoffer"], "in_beeld": True, "meewerkend": True},
-        {"id": "vader", "leeftijd": 38, "rollen": ["pleger"], "in_beeld": True, "meewerkend": False},
-        {"id": "zoon", "leeftijd": 6, "rollen": ["getuige"]},
-    ],
-    "geweld": {"binnen_huiselijke_kring": True, "structureel": True,
-               "vormen": ["fysiek", "psychisch"], "intieme_terreur": True},
-    "veiligheid": {"niveau": "hoog", "acuut": False},
-    "vaardigheden": "beperkt",
-    "woonsituatie": {"dakloos": False, "zelfstandig_wonen_veilig": True, "nabijheid_24u_nodig": False},
-    "bestaande_wmo_zorg": "geen",
-    "inzet": {"verwachte_duur_maanden": 12, "specialistisch": True},
-    "signalen": ["verslaving"],
-}
 
 # contract.md, "Advies (output)": every field an integrator may rely on
 ADVIES_VELDEN = {
