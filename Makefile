@@ -15,8 +15,7 @@ $(BIN)/hg-advies: pyproject.toml
 setup: $(BIN)/hg-advies
 
 run: setup
-	$(BIN)/hg-advies advies casussen/vj-2020-1.yaml
-	$(BIN)/hg-advies advies casussen/ > advies-casussen.jsonl && echo "advies voor alle casussen: advies-casussen.jsonl"
+	$(BIN)/hg-advies serve --host $(HOST) --port $(PORT)
 
 test: setup
 	$(BIN)/ruff check engine rules cli tests bench

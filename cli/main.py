@@ -118,5 +118,55 @@ def genereer(
             doel.flush()
 
 
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Adres om op te luisteren.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Poort.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Aantal processen (uvicorn workers).")] = 1,
+) -> None:
+    """Start de HTTP-dienst (standaard op een ingebedde SQLite-database; HG_DATABASE_URL voor PostgreSQL)."""
+    import os
+    import secrets
+
+    import uvicorn
+
+    from api.auth import SleutelFout, Sleutels
+    from api.db import make_engine, migrate
+    from api.settings import Settings
+
+    settings = Settings()
+    if not settings.api_keys:
+        if not _loopback(host):
+            typer.echo(f"HG_API_KEYS is niet gezet: de dienst start niet op {host} (alleen op loopback, "
+                       "met een tijdelijke sleutel).", err=True)
+            raise typer.Exit(EXIT_ONGELDIG)
+        sleutel = secrets.token_urlsafe(24)
+        os.environ["HG_API_KEYS"] = f"{sleutel}:beheerder"
+        typer.echo(f"HG_API_KEYS is niet gezet. Tijdelijke beheerderssleutel voor deze sessie:\n  {sleutel}\n"
+                   f"Gebruik: Authorization: Bearer {sleutel}", err=True)
+    try:
+        Sleutels(os.environ["HG_API_KEYS"])
+    except SleutelFout as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(EXIT_ONGELDIG) from exc
+    db = make_engine(settings.database_url)
+    migrate(db)  # once, before the workers start
+    db.dispose()
+    typer.echo(f"hg-advies luistert op http://{host}:{port} (database: {db.url.render_as_string()})", err=True)
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning",
+                access_log=False)
+
+
 if __name__ == "__main__":
     app()

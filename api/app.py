@@ -1,0 +1,122 @@
+"""The FastAPI application: routes, error handlers (JSON with field and Dutch message), start-up."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.auth import Sleutels
+from api.db import make_engine, migrate
+from api.deps import ApiFout
+from api.routes import advies, besluiten, rulesets, statistiek
+from api.schemas import Gezondheid
+from api.settings import Settings
+from engine import standaard_engine
+from engine.casus import Casus
+
+__all__ = ["create_app"]
+
+_HTTP_MELDING = {404: "onbekend adres", 405: "deze methode is hier niet toegestaan"}
+
+
+def _fouten(status: int, fouten: list[dict[str, str]], headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"fouten": fouten}, status_code=status, headers=headers)
+
+
+def _veld(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path")]
+    out = ""
+    for p in parts:
+        out += f"[{p}]" if p.isdigit() else (f".{p}" if out else p)
+    return out or "(verzoek)"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.db = make_engine(settings.database_url)
+        migrate(app.state.db)
+        standaard_engine()  # load rules and parameters before the first request
+        yield
+        app.state.db.dispose()
+
+    app = FastAPI(
+        title="hg-advies",
+        version="0.1.0",
+        description="Advies voor het Rotterdamse HG-arrangement op basis van een geanonimiseerde casus. "
+        "Authenticatie: `Authorization: Bearer <sleutel>` (HG_API_KEYS).",
+        lifespan=lifespan,
+    )
+    app.state.sleutels = Sleutels(settings.api_keys)
+
+    @app.exception_handler(ApiFout)
+    async def api_fout(request: Request, exc: ApiFout) -> JSONResponse:
+        return _fouten(exc.status, exc.fouten, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validatie(request: Request, exc: RequestValidationError) -> JSONResponse:
+        fouten = [{"veld": _veld(tuple(e.get("loc", ()))), "melding": _melding(e)} for e in exc.errors()]
+        return _fouten(422, fouten)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_fout(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        melding = _HTTP_MELDING.get(exc.status_code, str(exc.detail))
+        return _fouten(exc.status_code, [{"veld": "(verzoek)", "melding": melding}])
+
+    @app.get("/health", tags=["beheer"], summary="Draait de dienst?", response_model=Gezondheid)
+    def health() -> Gezondheid:
+        return Gezondheid(status="ok")
+
+    for router in (advies.router, besluiten.router, statistiek.router, rulesets.router):
+        app.include_router(router)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        casus = Casus.model_json_schema(ref_template="#/components/schemas/{model}")
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.update(casus.pop("$defs", {}))
+        components["Casus"] = casus
+        for path in schema["paths"].values():
+            for operation in path.values():
+                operation.pop("x-casus-schema", None)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+_MELDINGEN = {
+    "missing": "verplicht veld ontbreekt",
+    "extra_forbidden": "onbekend veld; niet toegestaan",
+    "literal_error": "ongeldige waarde",
+    "string_too_long": "te lang",
+    "json_invalid": "geen geldige JSON",
+    "model_attributes_type": "moet een JSON-object zijn",
+    "dict_type": "moet een JSON-object zijn",
+    "list_type": "moet een lijst zijn",
+    "string_type": "moet tekst zijn",
+    "int_type": "moet een geheel getal zijn",
+    "bool_type": "moet true of false zijn",
+    "date_from_datetime_parsing": "ongeldige datum; gebruik JJJJ-MM-DD",
+    "date_parsing": "ongeldige datum; gebruik JJJJ-MM-DD",
+    "too_long": "te veel elementen",
+}
+
+
+def _melding(error: Any) -> str:
+    kind = error.get("type", "")
+    basis = _MELDINGEN.get(kind, "ongeldige waarde")
+    expected = (error.get("ctx") or {}).get("expected")
+    return f"{basis} (toegestaan: {expected})" if kind == "literal_error" and expected else basis

@@ -1,0 +1,60 @@
+"""API keys and roles: `HG_API_KEYS` parsing, bearer authentication in constant time, role checks."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+__all__ = ["Rol", "ROLLEN", "Principal", "Sleutels", "SleutelFout", "key_id"]
+
+Rol = Literal["indicatiesteller", "hg_deskundige", "beleidsmaker", "beheerder"]
+ROLLEN: tuple[str, ...] = get_args(Rol)
+
+
+class SleutelFout(ValueError):
+    """HG_API_KEYS cannot be read."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking: a key's id (a hash prefix, never the key itself) and its role."""
+
+    key_id: str
+    rol: str
+
+
+def key_id(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+class Sleutels:
+    """The configured keys; lookup compares the presented key with every key in constant time."""
+
+    def __init__(self, spec: str) -> None:
+        self._entries: list[tuple[bytes, Principal]] = []
+        for part in filter(None, (p.strip() for p in spec.split(","))):
+            key, sep, rol = part.rpartition(":")
+            if not sep or not key:
+                raise SleutelFout(f"HG_API_KEYS: '{_mask(part)}' is niet van de vorm sleutel:rol")
+            if rol not in ROLLEN:
+                raise SleutelFout(f"HG_API_KEYS: onbekende rol '{rol}' (kies uit {', '.join(ROLLEN)})")
+            if len(key) < 16:
+                raise SleutelFout("HG_API_KEYS: een sleutel moet minstens 16 tekens lang zijn")
+            self._entries.append((key.encode(), Principal(key_id(key), rol)))
+
+    def __bool__(self) -> bool:
+        return bool(self._entries)
+
+    def lookup(self, presented: str) -> Principal | None:
+        candidate = presented.encode()
+        found: Principal | None = None
+        for key, principal in self._entries:  # no early exit: time does not depend on which key matched
+            if hmac.compare_digest(key, candidate):
+                found = principal
+        return found
+
+
+def _mask(part: str) -> str:
+    return part[:2] + "…" if len(part) > 2 else "…"

@@ -1,0 +1,59 @@
+"""Request dependencies: the database session, the caller's key and role, and API errors in Dutch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlmodel import Session
+
+from api.auth import Principal, Sleutels
+
+__all__ = ["ApiFout", "SessionDep", "rollen", "Bearer"]
+
+Bearer = HTTPBearer(auto_error=False, description="API-sleutel uit HG_API_KEYS")
+
+
+class ApiFout(Exception):
+    """An error answered as `{"fouten": [{"veld", "melding"}]}` with its HTTP status."""
+
+    def __init__(self, status: int, veld: str, melding: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(melding)
+        self.status = status
+        self.fouten = [{"veld": veld, "melding": melding}]
+        self.headers = headers
+
+
+def _session(request: Request) -> Iterator[Session]:
+    with Session(request.app.state.db) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(_session)]
+
+
+def _principal(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(Bearer)]
+) -> Principal:
+    sleutels: Sleutels = request.app.state.sleutels
+    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+        raise ApiFout(401, "Authorization", "authenticatie vereist: stuur 'Authorization: Bearer <sleutel>'",
+                      {"WWW-Authenticate": "Bearer"})
+    principal = sleutels.lookup(credentials.credentials)
+    if principal is None:
+        raise ApiFout(401, "Authorization", "onbekende of ongeldige sleutel", {"WWW-Authenticate": "Bearer"})
+    return principal
+
+
+def rollen(*toegestaan: str) -> Callable[..., Principal]:
+    """A dependency that admits only these roles (and always the beheerder)."""
+    allowed = frozenset(toegestaan) | {"beheerder"}
+
+    def check(principal: Annotated[Principal, Depends(_principal)]) -> Principal:
+        if principal.rol not in allowed:
+            raise ApiFout(403, "Authorization", f"de rol '{principal.rol}' mag dit niet")
+        return principal
+
+    return check

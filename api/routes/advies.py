@@ -1,0 +1,123 @@
+"""POST /v1/advies (evaluate, store, answer) and GET /v1/advies/{advies_id}."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import orjson
+import yaml
+from fastapi import APIRouter, Depends, Request, Response
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+
+from api.auth import Principal
+from api.deps import ApiFout, SessionDep, rollen
+from api.models import AdviesRecord
+from api.schemas import AdviesAntwoord, FoutAntwoord
+from engine import standaard_engine
+from engine.casus import Casus, parse_casus_json
+from engine.errors import CasusFout
+from engine.parameters import GeenRegelsetFout
+
+router = APIRouter(tags=["advies"])
+MAX_BODY = 256 * 1024
+CASUSSEN = Path(__file__).resolve().parents[2] / "casussen"
+
+
+def _voorbeelden() -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for pad in sorted(CASUSSEN.glob("vj-2020-*.yaml")):
+        document = yaml.safe_load(pad.read_text(encoding="utf-8"))
+        casus = dict(document["casus"])
+        casus["peildatum"] = str(casus.get("peildatum", ""))
+        out[pad.stem] = {"summary": document.get("titel", pad.stem), "value": casus}
+    return out
+
+
+def _casus_body() -> dict[str, Any]:
+    schema = Casus.model_json_schema(ref_template="#/components/schemas/{model}")
+    return {"requestBody": {"required": True, "content": {"application/json": {
+        "schema": {"$ref": "#/components/schemas/Casus"}, "examples": _voorbeelden()}}},
+        "x-casus-schema": schema}
+
+
+def _antwoord(record: AdviesRecord) -> dict[str, Any]:
+    return {**record.advies, "advies_id": record.id, "aangemaakt": record.aangemaakt.isoformat(),
+            "gevraagd_door": record.rol}
+
+
+def _advies_en_opslaan(db: Any, body: bytes, wie: Principal) -> bytes:
+    try:
+        casus = parse_casus_json(body)
+        advies = standaard_engine().advies(casus)
+    except CasusFout as exc:
+        raise _ongeldig([f.as_dict() for f in exc.fouten]) from exc
+    except GeenRegelsetFout as exc:
+        raise _ongeldig([{"veld": "peildatum", "melding": str(exc)}]) from exc
+    record = AdviesRecord(
+        casus_id=casus.casus_id, key_id=wie.key_id, rol=wie.rol, ruleset_naam=advies["ruleset"]["naam"],
+        ruleset_versie=advies["ruleset"]["versie"], ruleset_hash=advies["ruleset"]["hash"], route=advies["route"],
+        perceel=advies["perceel"], pakket=advies["pakket"], casus=casus.model_dump(mode="json"), advies=advies,
+    )
+    with Session(db) as session:
+        session.add(record)
+        session.commit()  # the answer is sent only after the commit: every 200 is durable
+        return orjson.dumps(_antwoord(record))
+
+
+class _Ongeldig(ApiFout):
+    def __init__(self, fouten: list[dict[str, str]]) -> None:
+        super().__init__(422, fouten[0]["veld"] if fouten else "(casus)", "ongeldige casus")
+        self.fouten = fouten
+
+
+def _ongeldig(fouten: list[dict[str, str]]) -> ApiFout:
+    return _Ongeldig(fouten)
+
+
+@router.post(
+    "/v1/advies",
+    summary="Advies voor een geanonimiseerde casus",
+    response_class=Response,
+    responses={200: {"model": AdviesAntwoord, "description": "Het advies, opgeslagen onder advies_id"},
+               401: {"model": FoutAntwoord}, 403: {"model": FoutAntwoord}, 413: {"model": FoutAntwoord},
+               422: {"model": FoutAntwoord, "description": "Ongeldige casus: elk veld met de reden"}},
+    openapi_extra=_casus_body(),
+)
+async def post_advies(
+    request: Request, wie: Annotated[Principal, Depends(rollen("indicatiesteller"))]
+) -> Response:
+    """Evalueer de casus met de regels die op de peildatum gelden, sla het advies op en geef het terug.
+
+    Alleen voor indicatiestellers (en beheerders). De casus bevat nooit namen, BSN, adressen of
+    geboortedata: zulke velden worden geweigerd."""
+    body = await request.body()
+    if len(body) > MAX_BODY:
+        raise ApiFout(413, "(casus)", f"de casus is groter dan {MAX_BODY // 1024} kB")
+    payload = await run_in_threadpool(_advies_en_opslaan, request.app.state.db, body, wie)
+    return Response(payload, media_type="application/json")
+
+
+@router.get(
+    "/v1/advies/{advies_id}",
+    summary="Een opgeslagen advies met zijn uitleg",
+    response_model=AdviesAntwoord,
+    responses={401: {"model": FoutAntwoord}, 403: {"model": FoutAntwoord}, 404: {"model": FoutAntwoord}},
+)
+def get_advies(
+    advies_id: str, session: SessionDep,
+    wie: Annotated[Principal, Depends(rollen("indicatiesteller", "hg_deskundige"))],
+) -> Response:
+    """HG-deskundigen en beheerders lezen elk advies; een indicatiesteller alleen de eigen adviezen."""
+    record = vind_advies(session, advies_id, wie)
+    return Response(orjson.dumps(_antwoord(record)), media_type="application/json")
+
+
+def vind_advies(session: Session, advies_id: str, wie: Principal) -> AdviesRecord:
+    record = session.get(AdviesRecord, advies_id) if len(advies_id) <= 32 else None
+    if record is None:
+        raise ApiFout(404, "advies_id", f"geen advies met id '{advies_id[:40]}'")
+    if wie.rol == "indicatiesteller" and record.key_id != wie.key_id:
+        raise ApiFout(403, "advies_id", "een indicatiesteller mag alleen de eigen adviezen inzien")
+    return record

@@ -1,0 +1,75 @@
+"""The professional's decision (besluit) on an advies, and HG-deskundige reviews of its rationale."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+
+from api.auth import Principal
+from api.deps import ApiFout, SessionDep, rollen
+from api.models import BesluitRecord, ReviewRecord
+from api.routes.advies import vind_advies
+from api.schemas import BesluitAntwoord, BesluitIn, FoutAntwoord, ReviewAntwoord, ReviewIn
+
+router = APIRouter(tags=["besluit en review"])
+FOUTEN: dict[int | str, dict[str, Any]] = {status: {"model": FoutAntwoord} for status in (401, 403, 404, 422)}
+
+
+def afwijkingen(advies: dict[str, object], besluit: BesluitIn) -> list[str]:
+    """The contract fields in which the decision differs from the advies."""
+    verschil = []
+    if besluit.route != advies["route"]:
+        verschil.append("route")
+    if besluit.perceel != advies["perceel"]:
+        verschil.append("perceel")
+    if besluit.pakket != advies["pakket"]:
+        verschil.append("pakket")
+    geadviseerd = {m["resultaatgebied"] for m in advies["maatwerk"]}  # type: ignore[attr-defined]
+    if set(besluit.maatwerk) != geadviseerd:
+        verschil.append("maatwerk")
+    return verschil
+
+
+@router.post("/v1/advies/{advies_id}/besluit", summary="Leg het besluit van de indicatiesteller vast",
+             response_model=BesluitAntwoord, status_code=201, responses=FOUTEN)
+def post_besluit(
+    advies_id: str, besluit: BesluitIn, session: SessionDep,
+    wie: Annotated[Principal, Depends(rollen("indicatiesteller"))],
+) -> BesluitAntwoord:
+    """Wat de indicatiesteller werkelijk indiceert. Wijkt dat af van het advies (route, perceel, pakket of
+    maatwerk), dan is een reden verplicht: zo leert het beleid van de professionele eigenzinnigheid."""
+    record = vind_advies(session, advies_id, wie)
+    verschil = afwijkingen(record.advies, besluit)
+    reden = (besluit.reden or "").strip() or None
+    if verschil and not reden:
+        raise ApiFout(422, "reden", f"verplicht: het besluit wijkt af van het advies ({', '.join(verschil)})")
+    opgeslagen = BesluitRecord(
+        advies_id=record.id, key_id=wie.key_id, rol=wie.rol, route=besluit.route, perceel=besluit.perceel,
+        pakket=besluit.pakket, maatwerk=sorted(set(besluit.maatwerk)), afwijkingen=verschil,
+        regels=sorted({u["regel"] for u in record.advies["uitleg"]}), reden=reden,
+    )
+    session.add(opgeslagen)
+    session.commit()
+    return BesluitAntwoord(besluit_id=opgeslagen.id, advies_id=record.id, afwijkingen=verschil,
+                           aangemaakt=opgeslagen.aangemaakt)
+
+
+@router.post("/v1/advies/{advies_id}/review", summary="Review van de onderbouwing door een HG-deskundige",
+             response_model=ReviewAntwoord, status_code=201, responses=FOUTEN)
+def post_review(
+    advies_id: str, review: ReviewIn, session: SessionDep,
+    wie: Annotated[Principal, Depends(rollen("hg_deskundige"))],
+) -> ReviewAntwoord:
+    """Eens of oneens met de onderbouwing, desgewenst per uitlegstap (regel)."""
+    record = vind_advies(session, advies_id, wie)
+    regels = {u["regel"] for u in record.advies["uitleg"]}
+    for i, stap in enumerate(review.stappen):
+        if stap.regel not in regels:
+            melding = f"regel '{stap.regel}' komt niet voor in de uitleg van dit advies"
+            raise ApiFout(422, f"stappen[{i}].regel", melding)
+    opgeslagen = ReviewRecord(advies_id=record.id, key_id=wie.key_id, oordeel=review.oordeel,
+                              toelichting=review.toelichting, stappen=[s.model_dump() for s in review.stappen])
+    session.add(opgeslagen)
+    session.commit()
+    return ReviewAntwoord(review_id=opgeslagen.id, advies_id=record.id, aangemaakt=opgeslagen.aangemaakt)

@@ -1,0 +1,191 @@
+"""Request and response bodies of the HTTP API (the advies mirrors contract.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "Fout", "FoutAntwoord", "AdviesAntwoord", "BesluitIn", "BesluitAntwoord", "ReviewIn", "ReviewStap",
+    "ReviewAntwoord", "Afwijkingen", "RulesetInfo", "Gezondheid",
+]
+
+Route = Literal["hg_arrangement", "basishulp_wijkteam", "buiten_scope"]
+Perceel = Literal["extramuraal", "semimuraal", "intramuraal"]
+Onderdeel = Literal["casusregie", "slachtofferhulp", "plegerhulp", "systeemgerichte_hulp", "opvoedondersteuning",
+                    "kindgerichte_hulp", "specialistische_individuele_hulp"]
+Resultaatgebied = Literal["toeleiding_schulddienstverlening", "dagbesteding", "nachtelijke_ondersteuning"]
+
+
+class Fout(BaseModel):
+    veld: str = Field(description="Het veld (pad) waar de fout zit, bijvoorbeeld leden[1].leeftijd")
+    melding: str = Field(description="Wat er mis is, in het Nederlands")
+
+
+class FoutAntwoord(BaseModel):
+    fouten: list[Fout]
+
+
+class BudgetVolwassene(BaseModel):
+    lid: str
+    uur_per_week: float
+
+
+class BudgetKinderen(BaseModel):
+    toegekend_aan: str
+    aantal: int
+    uur_per_week: float
+
+
+class Treden(BaseModel):
+    semimurale_ondersteuning: int | None
+    intramurale_ondersteuning: int | None
+    nachtelijke_ondersteuning: int | None
+
+
+class Verblijf(BaseModel):
+    volwassen_clienten: int
+    meekomende_kinderen: int
+
+
+class Budget(BaseModel):
+    volwassenen: list[BudgetVolwassene]
+    kinderen: BudgetKinderen | None
+    totaal_uur_per_week: float
+    pleger_extramuraal_uur_per_week: float | None
+    treden: Treden
+    trede_diensturen_per_week: dict[str, int]
+    verblijf: Verblijf | None
+
+
+class Uitgesloten(BaseModel):
+    onderdeel: Onderdeel
+    reden: str
+
+
+class Maatwerk(BaseModel):
+    resultaatgebied: Resultaatgebied
+    trede: int | None
+    reden: str
+
+
+class Signalering(BaseModel):
+    code: str
+    tekst: str
+    regel: str
+
+
+class UitlegStap(BaseModel):
+    regel: str
+    conclusie: str
+    omdat: list[str]
+    bron: str
+    beleidskeuze: bool
+    tekst: str
+    parameters: dict[str, Any]
+
+
+class RulesetIdentiteit(BaseModel):
+    naam: str
+    versie: str
+    hash: str
+
+
+class AdviesAntwoord(BaseModel):
+    """The advies of contract.md, with the id under which it is stored."""
+
+    advies_id: str
+    casus_id: str
+    peildatum: dt.date
+    route: Route
+    indicerende_instantie: Literal["wijkteam", "stedelijk_loket"]
+    directe_veiligheid_eerst: bool
+    perceel: Perceel | None
+    pakket: Literal[1, 2, 3] | None
+    vrije_trede: bool
+    naast_bestaande_wmo_zorg: bool
+    budget: Budget | None
+    onderdelen: list[Onderdeel]
+    uitgesloten_onderdelen: list[Uitgesloten]
+    maatwerk: list[Maatwerk]
+    signaleringen: list[Signalering]
+    duur_maanden: int | None
+    uitleg: list[UitlegStap]
+    ruleset: RulesetIdentiteit
+    aangemaakt: dt.datetime | None = None
+    gevraagd_door: str | None = Field(default=None, description="Rol van wie het advies vroeg")
+
+
+class BesluitIn(BaseModel):
+    """What the indicatiesteller actually indicated; `reden` is required when it deviates from the advies."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    route: Route
+    perceel: Perceel | None = None
+    pakket: Literal[1, 2, 3] | None = None
+    maatwerk: list[Resultaatgebied] = Field(default_factory=list)
+    reden: str | None = Field(default=None, max_length=2000)
+
+
+class BesluitAntwoord(BaseModel):
+    besluit_id: str
+    advies_id: str
+    afwijkingen: list[str] = Field(description="Velden waarin het besluit afwijkt van het advies")
+    aangemaakt: dt.datetime
+
+
+class ReviewStap(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    regel: str = Field(max_length=80)
+    oordeel: Literal["eens", "oneens"]
+    toelichting: str | None = Field(default=None, max_length=2000)
+
+
+class ReviewIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    oordeel: Literal["eens", "oneens"]
+    toelichting: str | None = Field(default=None, max_length=2000)
+    stappen: list[ReviewStap] = Field(default_factory=list, max_length=200)
+
+
+class ReviewAntwoord(BaseModel):
+    review_id: str
+    advies_id: str
+    aangemaakt: dt.datetime
+
+
+class RegelAfwijking(BaseModel):
+    regel: str
+    besluiten: int
+    afwijkend: int
+    aandeel: float
+    reviews_oneens: int
+
+
+class Afwijkingen(BaseModel):
+    """Aggregates only: how often decisions deviate from the advies, on which field, after which rules."""
+
+    besluiten: int
+    afwijkend: int
+    aandeel_afwijkend: float
+    per_veld: dict[str, int]
+    per_regel: list[RegelAfwijking]
+
+
+class RulesetVersie(BaseModel):
+    versie: dt.date
+    hash: str
+
+
+class RulesetInfo(BaseModel):
+    naam: str
+    versies: list[RulesetVersie]
+
+
+class Gezondheid(BaseModel):
+    status: Literal["ok"]
