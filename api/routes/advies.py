@@ -60,10 +60,10 @@ def _advies_en_opslaan(db: Any, body: bytes, wie: Principal) -> bytes:
         ruleset_versie=advies["ruleset"]["versie"], ruleset_hash=advies["ruleset"]["hash"], route=advies["route"],
         perceel=advies["perceel"], pakket=advies["pakket"], casus=casus.model_dump(mode="json"), advies=advies,
     )
-    with Session(db) as session:
+    with Session(db, expire_on_commit=False) as session:  # no re-SELECT of the row after the commit
         session.add(record)
         session.commit()  # the answer is sent only after the commit: every 200 is durable
-        return orjson.dumps(_antwoord(record))
+    return orjson.dumps(_antwoord(record))
 
 
 class _Ongeldig(ApiFout):
