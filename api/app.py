@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -45,7 +46,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.db = make_engine(settings.database_url)
         migrate(app.state.db)
-        standaard_engine()  # load rules and parameters before the first request
+        engine = standaard_engine()  # load rules and parameters, and compile today's ruleset, before requests
+        engine.ruleset(dt.date.today())
         yield
         app.state.db.dispose()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ class Engine:
         self.source = source
         self.tree: ParameterTree = load_parameter_tree(parameter_dir)
         self._rulesets: dict[tuple[dt.date, bytes, tuple[str, ...]], CompiledRuleset] = {}
+        self._compiling = threading.Lock()  # concurrent first requests must not compile the same ruleset twice
 
     def version_for(self, peildatum: dt.date) -> dt.date:
         versions = self.tree.versions
@@ -44,11 +46,14 @@ class Engine:
         key = (versie, orjson.dumps(dict(overrides or {}), option=orjson.OPT_SORT_KEYS), off)
         found = self._rulesets.get(key)
         if found is None:
-            params = self.tree.resolve(versie)
-            if overrides:
-                params = params.with_overrides(overrides)
-            found = compile_ruleset(self.source, params, off)
-            self._rulesets[key] = found
+            with self._compiling:
+                found = self._rulesets.get(key)
+                if found is None:
+                    params = self.tree.resolve(versie)
+                    if overrides:
+                        params = params.with_overrides(overrides)
+                    found = compile_ruleset(self.source, params, off)
+                    self._rulesets[key] = found
         return found
 
     def advies(self, casus: Casus, ruleset: CompiledRuleset | None = None) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -75,6 +76,7 @@ def _digest(source: RuleSource, rules: Sequence[Rule], definition: Mapping[str, 
 
 
 _cache: dict[str, CompiledRuleset] = {}
+_cache_lock = threading.Lock()
 
 
 def compile_ruleset(source: RuleSource, params: Parameters, regels_uit: Iterable[str] = ()) -> CompiledRuleset:
@@ -89,10 +91,18 @@ def compile_ruleset(source: RuleSource, params: Parameters, regels_uit: Iterable
     rules = [r for r in source.rules if r.id not in off]
     definition = _definition(rules, source, params)
     digest = _digest(source, rules, definition, params)
-    cached = _cache.get(digest)
-    if cached is not None:
-        return cached
-    compiled = CompiledRuleset(
+    with _cache_lock:
+        cached = _cache.get(digest)
+        if cached is None:
+            cached = _cache[digest] = _build(source, params, rules, definition, digest, off)
+    return cached
+
+
+def _build(
+    source: RuleSource, params: Parameters, rules: list[Rule], definition: dict[str, Any], digest: str,
+    off: tuple[str, ...],
+) -> CompiledRuleset:
+    return CompiledRuleset(
         naam=source.naam,
         versie=params.versie.isoformat(),
         hash=digest,
@@ -103,5 +113,3 @@ def compile_ruleset(source: RuleSource, params: Parameters, regels_uit: Iterable
         durable=DurableRuleset(f"{source.naam}@{digest[7:23]}", definition, anchor=source.anchor),
         source=source,
     )
-    _cache[digest] = compiled
-    return compiled

@@ -247,3 +247,18 @@ def test_ruleset_name_cannot_be_registered_twice() -> None:
     DurableRuleset(name, ANCHOR, anchor="anchor")
     with pytest.raises(EngineError, match="already registered"):
         DurableRuleset(name, ANCHOR, anchor="anchor")
+
+
+def test_concurrent_first_use_compiles_a_ruleset_once() -> None:
+    """Concurrent first requests for the same ruleset must not register it twice (found under load)."""
+    eng = standaard_engine()
+    casus = parse_casus(BASIS)
+    barrier = threading.Barrier(8)
+
+    def first_use(_: int) -> str:
+        barrier.wait()
+        return eng.ruleset(casus.peildatum, overrides={"duur.richtlijn_maanden": 97}).hash
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        hashes = set(pool.map(first_use, range(8)))
+    assert len(hashes) == 1
