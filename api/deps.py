@@ -25,6 +25,13 @@ class ApiFout(Exception):
         self.fouten = [{"veld": veld, "melding": melding}]
         self.headers = headers
 
+    @classmethod
+    def lijst(cls, status: int, fouten: list[dict[str, str]]) -> ApiFout:
+        """Several field errors at once (e.g. every problem of a refused casus)."""
+        fout = cls(status, fouten[0]["veld"], fouten[0]["melding"])
+        fout.fouten = fouten
+        return fout
+
 
 def _session(request: Request) -> Iterator[Session]:
     with Session(request.app.state.db) as session:

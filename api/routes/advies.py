@@ -52,9 +52,9 @@ def _advies_en_opslaan(db: Any, body: bytes, wie: Principal) -> bytes:
         casus = parse_casus_json(body)
         advies = standaard_engine().advies(casus)
     except CasusFout as exc:
-        raise _ongeldig([f.as_dict() for f in exc.fouten]) from exc
+        raise ApiFout.lijst(422, [f.as_dict() for f in exc.fouten]) from exc
     except GeenRegelsetFout as exc:
-        raise _ongeldig([{"veld": "peildatum", "melding": str(exc)}]) from exc
+        raise ApiFout(422, "peildatum", str(exc)) from exc
     record = AdviesRecord(
         casus_id=casus.casus_id, key_id=wie.key_id, rol=wie.rol, ruleset_naam=advies["ruleset"]["naam"],
         ruleset_versie=advies["ruleset"]["versie"], ruleset_hash=advies["ruleset"]["hash"], route=advies["route"],
@@ -64,16 +64,6 @@ def _advies_en_opslaan(db: Any, body: bytes, wie: Principal) -> bytes:
         session.add(record)
         session.commit()  # the answer is sent only after the commit: every 200 is durable
     return orjson.dumps(_antwoord(record))
-
-
-class _Ongeldig(ApiFout):
-    def __init__(self, fouten: list[dict[str, str]]) -> None:
-        super().__init__(422, fouten[0]["veld"] if fouten else "(casus)", "ongeldige casus")
-        self.fouten = fouten
-
-
-def _ongeldig(fouten: list[dict[str, str]]) -> ApiFout:
-    return _Ongeldig(fouten)
 
 
 @router.post(
