@@ -11,11 +11,12 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.auth import Sleutels
 from api.db import make_engine, migrate
-from api.deps import ApiFout
+from api.deps import ApiFout, Rollen
 from api.routes import advies, besluiten, rulesets, statistiek
 from api.schemas import Gezondheid
 from api.settings import Settings
@@ -37,6 +38,21 @@ def _veld(loc: tuple[Any, ...]) -> str:
     for p in parts:
         out += f"[{p}]" if p.isdigit() else (f".{p}" if out else p)
     return out or "(verzoek)"
+
+
+def _veld_van(error: Any) -> str:
+    if error.get("type") == "json_invalid":  # its loc is a character position, not a field
+        return "(verzoek)"
+    return _veld(tuple(error.get("loc", ())))
+
+
+async def _toegang(request: Request) -> None:
+    """Run the role check of the matched route (raises ApiFout with 401 or 403)."""
+    route = request.scope.get("route")
+    if isinstance(route, APIRoute):
+        for dependency in route.dependant.dependencies:
+            if isinstance(dependency.call, Rollen):
+                await dependency.call.check(request)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -66,13 +82,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def validatie(request: Request, exc: RequestValidationError) -> JSONResponse:
-        fouten = [{"veld": _veld(tuple(e.get("loc", ()))), "melding": _melding(e)} for e in exc.errors()]
+        # FastAPI parses a JSON body before it solves the dependencies, so a body that is not JSON would
+        # be answered 422 before the key and role are checked: check them first, as for any other request.
+        try:
+            await _toegang(request)
+        except ApiFout as fout:
+            return _fouten(fout.status, fout.fouten, fout.headers)
+        fouten = [{"veld": _veld_van(e), "melding": _melding(e)} for e in exc.errors()]
         return _fouten(422, fouten)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_fout(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:
+            # FastAPI's only 400: a body it cannot decode (not UTF-8). Like any other body that is not
+            # JSON it is invalid input (422, documented), answered after the key and role are checked.
+            try:
+                await _toegang(request)
+            except ApiFout as fout:
+                return _fouten(fout.status, fout.fouten, fout.headers)
+            return _fouten(422, [{"veld": "(verzoek)", "melding": "geen geldige JSON (de tekst is geen UTF-8)"}])
         melding = _HTTP_MELDING.get(exc.status_code, str(exc.detail))
-        return _fouten(exc.status_code, [{"veld": "(verzoek)", "melding": melding}])
+        return _fouten(exc.status_code, [{"veld": "(verzoek)", "melding": melding}], dict(exc.headers or {}))
 
     @app.get("/health", tags=["beheer"], summary="Draait de dienst?", response_model=Gezondheid)
     def health() -> Gezondheid:
@@ -104,6 +134,7 @@ _MELDINGEN = {
     "extra_forbidden": "onbekend veld; niet toegestaan",
     "literal_error": "ongeldige waarde",
     "string_too_long": "te lang",
+    "string_pattern_mismatch": "bevat niet-toegestane tekens (stuurtekens)",
     "json_invalid": "geen geldige JSON",
     "model_attributes_type": "moet een JSON-object zijn",
     "dict_type": "moet een JSON-object zijn",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from api.auth import Principal, Sleutels
 
-__all__ = ["ApiFout", "SessionDep", "rollen", "Bearer"]
+__all__ = ["ApiFout", "SessionDep", "Rollen", "rollen", "Bearer"]
 
 Bearer = HTTPBearer(auto_error=False, description="API-sleutel uit HG_API_KEYS")
 
@@ -54,13 +54,22 @@ def _principal(
     return principal
 
 
-def rollen(*toegestaan: str) -> Callable[..., Principal]:
+class Rollen:
     """A dependency that admits only these roles (and always the beheerder)."""
-    allowed = frozenset(toegestaan) | {"beheerder"}
 
-    def check(principal: Annotated[Principal, Depends(_principal)]) -> Principal:
-        if principal.rol not in allowed:
+    def __init__(self, *toegestaan: str) -> None:
+        self.allowed = frozenset(toegestaan) | {"beheerder"}
+
+    def __call__(self, principal: Annotated[Principal, Depends(_principal)]) -> Principal:
+        if principal.rol not in self.allowed:
             raise ApiFout(403, "Authorization", f"de rol '{principal.rol}' mag dit niet")
         return principal
 
-    return check
+    async def check(self, request: Request) -> None:
+        """The same check outside dependency solving (raises ApiFout on 401/403)."""
+        self(_principal(request, await Bearer(request)))
+
+
+def rollen(*toegestaan: str) -> Rollen:
+    """A dependency that admits only these roles (and always the beheerder)."""
+    return Rollen(*toegestaan)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,6 +17,9 @@ Perceel = Literal["extramuraal", "semimuraal", "intramuraal"]
 Onderdeel = Literal["casusregie", "slachtofferhulp", "plegerhulp", "systeemgerichte_hulp", "opvoedondersteuning",
                     "kindgerichte_hulp", "specialistische_individuele_hulp"]
 Resultaatgebied = Literal["toeleiding_schulddienstverlening", "dagbesteding", "nachtelijke_ondersteuning"]
+# Free text of a professional: tabs and line breaks, but no other control characters (PostgreSQL cannot
+# store a NUL character in a text column; the others have no place in a reason either).
+Tekst = Annotated[str, Field(max_length=2000, pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$")]
 
 
 class Fout(BaseModel):
@@ -127,7 +130,7 @@ class BesluitIn(BaseModel):
     perceel: Perceel | None = None
     pakket: Literal[1, 2, 3] | None = None
     maatwerk: list[Resultaatgebied] = Field(default_factory=list)
-    reden: str | None = Field(default=None, max_length=2000)
+    reden: Tekst | None = None
 
 
 class BesluitAntwoord(BaseModel):
@@ -142,14 +145,14 @@ class ReviewStap(BaseModel):
 
     regel: str = Field(max_length=80)
     oordeel: Literal["eens", "oneens"]
-    toelichting: str | None = Field(default=None, max_length=2000)
+    toelichting: Tekst | None = None
 
 
 class ReviewIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     oordeel: Literal["eens", "oneens"]
-    toelichting: str | None = Field(default=None, max_length=2000)
+    toelichting: Tekst | None = None
     stappen: list[ReviewStap] = Field(default_factory=list, max_length=200)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,6 +23,7 @@ from engine.parameters import GeenRegelsetFout
 
 router = APIRouter(tags=["advies"])
 MAX_BODY = 256 * 1024
+_ADVIES_ID = re.compile(r"[0-9a-f]{32}")
 CASUSSEN = Path(__file__).resolve().parents[2] / "casussen"
 
 
@@ -66,6 +68,22 @@ def _advies_en_opslaan(db: Any, body: bytes, wie: Principal) -> bytes:
     return orjson.dumps(_antwoord(record))
 
 
+async def _lees_body(request: Request) -> bytes:
+    """The request body, refused (413) as soon as it is known to exceed MAX_BODY (never buffering more)."""
+    te_groot = ApiFout(413, "(casus)", f"de casus is groter dan {MAX_BODY // 1024} kB")
+    lengte = request.headers.get("content-length", "")
+    if lengte.isdigit() and int(lengte) > MAX_BODY:
+        raise te_groot
+    delen: list[bytes] = []
+    grootte = 0
+    async for deel in request.stream():
+        grootte += len(deel)
+        if grootte > MAX_BODY:
+            raise te_groot
+        delen.append(deel)
+    return b"".join(delen)
+
+
 @router.post(
     "/v1/advies",
     summary="Advies voor een geanonimiseerde casus",
@@ -82,9 +100,7 @@ async def post_advies(
 
     Alleen voor indicatiestellers (en beheerders). De casus bevat nooit namen, BSN, adressen of
     geboortedata: zulke velden worden geweigerd."""
-    body = await request.body()
-    if len(body) > MAX_BODY:
-        raise ApiFout(413, "(casus)", f"de casus is groter dan {MAX_BODY // 1024} kB")
+    body = await _lees_body(request)
     payload = await run_in_threadpool(_advies_en_opslaan, request.app.state.db, body, wie)
     return Response(payload, media_type="application/json")
 
@@ -105,7 +121,9 @@ def get_advies(
 
 
 def vind_advies(session: Session, advies_id: str, wie: Principal) -> AdviesRecord:
-    record = session.get(AdviesRecord, advies_id) if len(advies_id) <= 32 else None
+    # Only what can be an advies id (32 hex digits) reaches the database: no query for other text, and
+    # none with a character the database cannot hold (PostgreSQL refuses NUL: that would be a 500).
+    record = session.get(AdviesRecord, advies_id) if _ADVIES_ID.fullmatch(advies_id) else None
     if record is None:
         raise ApiFout(404, "advies_id", f"geen advies met id '{advies_id[:40]}'")
     if wie.rol == "indicatiesteller" and record.key_id != wie.key_id:

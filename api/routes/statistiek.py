@@ -35,10 +35,12 @@ def afwijkingen(session: SessionDep, wie: Annotated[Principal, Depends(rollen("b
     for review in session.exec(select(ReviewRecord)):
         oneens.update(s["regel"] for s in review.stappen if s["oordeel"] == "oneens")
     afwijkend = sum(1 for b in laatste.values() if b.afwijkingen)
+    # A rule the HG-deskundigen disagree with is a signal even while no besluit on its advies exists yet.
     regels = [
-        RegelAfwijking(regel=r, besluiten=n, afwijkend=afwijkend_regel[r], aandeel=round(afwijkend_regel[r] / n, 4),
+        RegelAfwijking(regel=r, besluiten=per_regel[r], afwijkend=afwijkend_regel[r],
+                       aandeel=round(afwijkend_regel[r] / per_regel[r], 4) if per_regel[r] else 0.0,
                        reviews_oneens=oneens[r])
-        for r, n in per_regel.items()
+        for r in per_regel.keys() | oneens.keys()
     ]
     regels.sort(key=lambda r: (-r.aandeel, -r.afwijkend, r.regel))
     return Afwijkingen(besluiten=len(laatste), afwijkend=afwijkend,
