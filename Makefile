@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup run test lint bench bench-api clean
 
 $(BIN)/hg-advies: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -18,12 +18,17 @@ run: setup
 	$(BIN)/hg-advies serve --host $(HOST) --port $(PORT)
 
 test: setup
-	$(BIN)/ruff check engine rules cli tests bench
+	$(BIN)/ruff check engine rules cli api tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2
 
 bench: setup
 	$(BIN)/python -m bench.batch
+
+# POST /v1/advies under load against PostgreSQL (root: installs/starts it; needs hey). Short run while
+# developing: make bench-api BENCH_API_ARGS="--duur 10"
+bench-api: setup
+	$(BIN)/python -m bench.api_load $(BENCH_API_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .hypothesis
