@@ -14,6 +14,10 @@
    that the number of advies rows stored equals the number of 200s;
 5. stops the server (its whole process group).
 
+One hey process starts the rate tickers of all its clients at the same moment, so `-c 100 -q 5` sends
+bursts of 100 simultaneous requests every 200 ms rather than a steady 500/s; `--processen K` runs K hey
+processes (CLIENTS/K clients each) started PERIOD/K apart, which spreads the bursts over the period.
+
 The issue's target: >= 500 requests/s with p99 < 50 ms and zero errors. hey is closed-loop per client
 (a client waits for its answer before it sends the next request), so when the server falls behind
 the offered rate, throughput drops below --rate and the latencies understate the queueing a fixed
@@ -230,11 +234,11 @@ def _proc_stats() -> dict[int, tuple[str, list[str]]]:
 
 @dataclass
 class CpuMeting:
-    """CPU seconds per group of processes, from /proc, between two snapshots."""
+    """CPU seconds per process, from /proc, to compare two snapshots."""
 
     tijd: float
     machine: float  # busy CPU seconds of the whole machine (user, nice, system, irq, softirq, steal)
-    per_pid: dict[int, tuple[str, int, float]]  # pid -> (comm, pgid, cpu seconds)
+    per_pid: dict[int, tuple[str, int, float]]  # pid -> (comm, pgid, own CPU + CPU of its reaped children)
 
 
 def cpu_snapshot() -> CpuMeting:
@@ -244,9 +248,17 @@ def cpu_snapshot() -> CpuMeting:
     user, nice, system, _idle, _iowait, irq, softirq, steal = totaal[:8]
     per_pid = {}
     for pid, (comm, velden) in _proc_stats().items():
-        # state, ppid, pgrp, session, tty_nr, tpgid, flags, minflt, cminflt, majflt, cmajflt, utime, stime (proc(5))
-        per_pid[pid] = (comm, int(velden[2]), (int(velden[11]) + int(velden[12])) / tick)
+        # state, ppid, pgrp, session, tty_nr, tpgid, flags, minflt, cminflt, majflt, cmajflt, utime, stime,
+        # cutime, cstime (proc(5)): cutime/cstime hold the CPU of children that ended, e.g. PostgreSQL
+        # backends of connections opened and closed during the run (the postmaster reaps them).
+        per_pid[pid] = (comm, int(velden[2]), sum(int(v) for v in velden[11:15]) / tick)
     return CpuMeting(time.monotonic(), (user + nice + system + irq + softirq + steal) / tick, per_pid)
+
+
+def _deel(comm: str, pgid: int, server_pgid: int) -> str | None:
+    if pgid == server_pgid:
+        return "server"
+    return "postgresql" if comm == "postgres" else None
 
 
 def cpu_verdeling(voor: CpuMeting, na: CpuMeting, server_pgid: int, hey_cpu: float) -> dict[str, float]:
@@ -255,11 +267,13 @@ def cpu_verdeling(voor: CpuMeting, na: CpuMeting, server_pgid: int, hey_cpu: flo
     delen = {"server": 0.0, "postgresql": 0.0, "hey": hey_cpu}
     for pid, (comm, pgid, cpu) in na.per_pid.items():
         eerder = voor.per_pid.get(pid)
-        verbruik = cpu - (eerder[2] if eerder and eerder[0] == comm else 0.0)
-        if pgid == server_pgid:
-            delen["server"] += verbruik
-        elif comm == "postgres":
-            delen["postgresql"] += verbruik
+        deel = _deel(comm, pgid, server_pgid)
+        if deel:
+            delen[deel] += cpu - (eerder[2] if eerder and eerder[0] == comm else 0.0)
+    for pid, (comm, pgid, cpu) in voor.per_pid.items():
+        deel = _deel(comm, pgid, server_pgid)
+        if deel and pid not in na.per_pid:  # ended during the run: its parent's cutime holds its whole life
+            delen[deel] -= cpu
     machine = na.machine - voor.machine
     delen["overig"] = max(0.0, machine - sum(delen.values()))
     delen["machine"] = machine
@@ -382,9 +396,11 @@ def combineer(uitslagen: list[HeyUitslag]) -> HeyUitslag:
     mean of the runs' percentiles (they sample the same server at the same time), its maximum is kept."""
     if len(uitslagen) == 1:
         return uitslagen[0]
-    gewicht = [max(u.totaal, 1) for u in uitslagen]
-    percentielen = {p: sum(w * u.percentielen_s[p] for w, u in zip(gewicht, uitslagen, strict=True)) / sum(gewicht)
-                    for p in set.intersection(*(set(u.percentielen_s) for u in uitslagen))}
+    # hey leaves out a percentile it cannot place (a run with fewer than 100 answers may lack p99).
+    percentielen: dict[int, float] = {}
+    for p in sorted(set().union(*(u.percentielen_s for u in uitslagen))):
+        met = [(max(u.totaal, 1), u.percentielen_s[p]) for u in uitslagen if p in u.percentielen_s]
+        percentielen[p] = sum(w * v for w, v in met) / sum(w for w, _ in met)
     statussen: Counter[int] = Counter()
     fouten: Counter[str] = Counter()
     for u in uitslagen:
