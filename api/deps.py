@@ -41,7 +41,7 @@ def _session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(_session)]
 
 
-def _principal(
+async def _principal(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(Bearer)]
 ) -> Principal:
     sleutels: Sleutels = request.app.state.sleutels
@@ -60,14 +60,14 @@ class Rollen:
     def __init__(self, *toegestaan: str) -> None:
         self.allowed = frozenset(toegestaan) | {"beheerder"}
 
-    def __call__(self, principal: Annotated[Principal, Depends(_principal)]) -> Principal:
+    async def __call__(self, principal: Annotated[Principal, Depends(_principal)]) -> Principal:
         if principal.rol not in self.allowed:
             raise ApiFout(403, "Authorization", f"de rol '{principal.rol}' mag dit niet")
         return principal
 
     async def check(self, request: Request) -> None:
         """The same check outside dependency solving (raises ApiFout on 401/403)."""
-        self(_principal(request, await Bearer(request)))
+        await self(await _principal(request, await Bearer(request)))
 
 
 def rollen(*toegestaan: str) -> Rollen:
