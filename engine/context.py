@@ -50,10 +50,7 @@ class Work:
     # -- called by rules ---------------------------------------------------------------------
     def param(self, pad: str) -> Any:
         value = self.params.get(pad)
-        if pad not in self._used:
-            if self.uitleg and self.uitleg[-1]["parameters"] is self._used:
-                self._used = dict(self._used)  # read after conclude(): keep the explained entry as it was
-            self._used[pad] = value
+        self._used[pad] = value
         return value
 
     def assert_fact(self, **fields: Any) -> None:
@@ -83,6 +80,6 @@ class Work:
                 "bron": rule.bron,
                 "beleidskeuze": rule.beleidskeuze,
                 "tekst": tekst,
-                "parameters": self._used,
+                "parameters": dict(self._used),
             }
         )
