@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -17,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.auth import Sleutels
 from api.db import make_engine, migrate
 from api.deps import ApiFout, Rollen
+from api.opslag import maak_opslag
 from api.routes import advies, besluiten, rulesets, statistiek
 from api.schemas import Gezondheid
 from api.settings import Settings
@@ -62,9 +64,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.db = make_engine(settings.database_url)
         migrate(app.state.db)
+        app.state.opslag = maak_opslag(settings.database_url, app.state.db)
+        await app.state.opslag.open()
         engine = standaard_engine()  # load rules and parameters, and compile today's ruleset, before requests
         engine.ruleset(dt.date.today())
+        # Everything loaded so far (modules, rules, compiled ruleset, OpenAPI models) lives as long as the
+        # process: keep it out of the collector's full passes, which otherwise pause a worker for 40-60 ms
+        # every few seconds under load (measured; docs/decisions.md).
+        gc.collect()
+        gc.freeze()
         yield
+        await app.state.opslag.sluit()
         app.state.db.dispose()
 
     app = FastAPI(

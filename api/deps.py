@@ -44,11 +44,18 @@ SessionDep = Annotated[Session, Depends(_session)]
 async def _principal(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(Bearer)]
 ) -> Principal:
-    sleutels: Sleutels = request.app.state.sleutels
-    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+    if credentials is None:
+        return _sleutelhouder(request, "", "")
+    return _sleutelhouder(request, credentials.scheme, credentials.credentials)
+
+
+def _sleutelhouder(request: Request, scheme: str, sleutel: str) -> Principal:
+    """The principal of a bearer key; 401 when it is missing or unknown."""
+    if scheme.lower() != "bearer" or not sleutel:
         raise ApiFout(401, "Authorization", "authenticatie vereist: stuur 'Authorization: Bearer <sleutel>'",
                       {"WWW-Authenticate": "Bearer"})
-    principal = sleutels.lookup(credentials.credentials)
+    sleutels: Sleutels = request.app.state.sleutels
+    principal = sleutels.lookup(sleutel)
     if principal is None:
         raise ApiFout(401, "Authorization", "onbekende of ongeldige sleutel", {"WWW-Authenticate": "Bearer"})
     return principal
@@ -68,6 +75,15 @@ class Rollen:
     async def check(self, request: Request) -> None:
         """The same check outside dependency solving (raises ApiFout on 401/403)."""
         await self(await _principal(request, await Bearer(request)))
+
+    def toets(self, request: Request) -> Principal:
+        """The same check, read straight from the header, for a route on the hot path: FastAPI's dependency
+        solving costs ~0.25 ms per request, a sixth of a whole POST /v1/advies (measured)."""
+        scheme, _, sleutel = request.headers.get("authorization", "").partition(" ")
+        principal = _sleutelhouder(request, scheme, sleutel)
+        if principal.rol not in self.allowed:
+            raise ApiFout(403, "Authorization", f"de rol '{principal.rol}' mag dit niet")
+        return principal
 
 
 def rollen(*toegestaan: str) -> Rollen:

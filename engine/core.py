@@ -41,20 +41,33 @@ class Engine:
         overrides: Mapping[str, Any] | None = None,
         regels_uit: Iterable[str] = (),
     ) -> CompiledRuleset:
-        versie = self.version_for(peildatum)
-        off = tuple(sorted(set(regels_uit)))
-        key = (versie, orjson.dumps(dict(overrides or {}), option=orjson.OPT_SORT_KEYS), off)
+        key = self._key(peildatum, overrides, regels_uit)
         found = self._rulesets.get(key)
         if found is None:
             with self._compiling:
                 found = self._rulesets.get(key)
                 if found is None:
+                    versie, _, off = key
                     params = self.tree.resolve(versie)
                     if overrides:
                         params = params.with_overrides(overrides)
                     found = compile_ruleset(self.source, params, off)
                     self._rulesets[key] = found
         return found
+
+    def compiled(
+        self, peildatum: dt.date, overrides: Mapping[str, Any] | None = None, regels_uit: Iterable[str] = ()
+    ) -> CompiledRuleset | None:
+        """The ruleset if it is compiled already, else None (never compiles: callers that must not wait
+        for a compilation, such as an event loop, use this and compile elsewhere)."""
+        return self._rulesets.get(self._key(peildatum, overrides, regels_uit))
+
+    def _key(
+        self, peildatum: dt.date, overrides: Mapping[str, Any] | None, regels_uit: Iterable[str]
+    ) -> tuple[dt.date, bytes, tuple[str, ...]]:
+        versie = self.version_for(peildatum)
+        off = tuple(sorted(set(regels_uit)))
+        return (versie, orjson.dumps(dict(overrides or {}), option=orjson.OPT_SORT_KEYS), off)
 
     def advies(self, casus: Casus, ruleset: CompiledRuleset | None = None) -> dict[str, Any]:
         return evaluate(casus, ruleset or self.ruleset(casus.peildatum))

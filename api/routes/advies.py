@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,7 +15,8 @@ from starlette.concurrency import run_in_threadpool
 
 from api.auth import Principal
 from api.deps import ApiFout, SessionDep, rollen
-from api.models import AdviesRecord
+from api.models import AdviesRecord, nieuw_id, nu
+from api.opslag import AdviesOpslag
 from api.schemas import AdviesAntwoord, FoutAntwoord
 from engine import standaard_engine
 from engine.casus import Casus, parse_casus_json
@@ -24,6 +26,7 @@ from engine.parameters import GeenRegelsetFout
 router = APIRouter(tags=["advies"])
 MAX_BODY = 256 * 1024
 _ADVIES_ID = re.compile(r"[0-9a-f]{32}")
+_INDICATIESTELLER = rollen("indicatiesteller")
 CASUSSEN = Path(__file__).resolve().parents[2] / "casussen"
 
 
@@ -44,28 +47,33 @@ def _casus_body() -> dict[str, Any]:
         "x-casus-schema": schema}
 
 
-def _antwoord(record: AdviesRecord) -> dict[str, Any]:
-    return {**record.advies, "advies_id": record.id, "aangemaakt": record.aangemaakt.isoformat(),
-            "gevraagd_door": record.rol}
+def _antwoord(advies_json: bytes, advies_id: str, aangemaakt: dt.datetime, rol: str) -> bytes:
+    """The answer: the advies (already JSON, as stored) with its id, when it was given and to which role.
+
+    The advies is encoded once, for the row and for the answer: the three service fields are put in front
+    of its members (JSON objects are unordered)."""
+    kop = orjson.dumps({"advies_id": advies_id, "aangemaakt": _tijd(aangemaakt), "gevraagd_door": rol})
+    return kop[:-1] + b"," + advies_json[1:]
 
 
-def _advies_en_opslaan(db: Any, body: bytes, wie: Principal) -> bytes:
+def _tijd(moment: dt.datetime) -> str:
+    """UTC as ISO 8601 with `Z` (SQLite gives the stored time back without its zone: it is UTC)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment.isoformat() + "Z"
+
+
+async def _advies(casus: Casus) -> dict[str, Any]:
+    """The advies, evaluated on the event loop when the casus' ruleset is compiled (~0.3 ms, no thread
+    hand-off); a ruleset still to compile is compiled in a worker thread so the loop never waits for it."""
+    engine = standaard_engine()
     try:
-        casus = parse_casus_json(body)
-        advies = standaard_engine().advies(casus)
-    except CasusFout as exc:
-        raise ApiFout.lijst(422, [f.as_dict() for f in exc.fouten]) from exc
+        ruleset = engine.compiled(casus.peildatum)
+        if ruleset is not None:
+            return engine.advies(casus, ruleset)
+        return await run_in_threadpool(engine.advies, casus)
     except GeenRegelsetFout as exc:
         raise ApiFout(422, "peildatum", str(exc)) from exc
-    record = AdviesRecord(
-        casus_id=casus.casus_id, key_id=wie.key_id, rol=wie.rol, ruleset_naam=advies["ruleset"]["naam"],
-        ruleset_versie=advies["ruleset"]["versie"], ruleset_hash=advies["ruleset"]["hash"], route=advies["route"],
-        perceel=advies["perceel"], pakket=advies["pakket"], casus=casus.model_dump(mode="json"), advies=advies,
-    )
-    with Session(db, expire_on_commit=False) as session:  # no re-SELECT of the row after the commit
-        session.add(record)
-        session.commit()  # the answer is sent only after the commit: every 200 is durable
-    return orjson.dumps(_antwoord(record))
 
 
 async def _lees_body(request: Request) -> bytes:
@@ -91,18 +99,32 @@ async def _lees_body(request: Request) -> bytes:
     responses={200: {"model": AdviesAntwoord, "description": "Het advies, opgeslagen onder advies_id"},
                401: {"model": FoutAntwoord}, 403: {"model": FoutAntwoord}, 413: {"model": FoutAntwoord},
                422: {"model": FoutAntwoord, "description": "Ongeldige casus: elk veld met de reden"}},
-    openapi_extra=_casus_body(),
+    openapi_extra={**_casus_body(), "security": [{"HTTPBearer": []}]},
 )
-async def post_advies(
-    request: Request, wie: Annotated[Principal, Depends(rollen("indicatiesteller"))]
-) -> Response:
+async def post_advies(request: Request) -> Response:
     """Evalueer de casus met de regels die op de peildatum gelden, sla het advies op en geef het terug.
 
     Alleen voor indicatiestellers (en beheerders). De casus bevat nooit namen, BSN, adressen of
     geboortedata: zulke velden worden geweigerd."""
+    wie = _INDICATIESTELLER.toets(request)  # the role check of rollen("indicatiesteller"), without Depends
     body = await _lees_body(request)
-    payload = await run_in_threadpool(_advies_en_opslaan, request.app.state.db, body, wie)
-    return Response(payload, media_type="application/json")
+    try:
+        casus = parse_casus_json(body)
+    except CasusFout as exc:
+        raise ApiFout.lijst(422, [f.as_dict() for f in exc.fouten]) from exc
+    advies = await _advies(casus)
+    ruleset = advies["ruleset"]
+    advies_json = orjson.dumps(advies)
+    rij = {  # the columns of AdviesRecord; validated already (the casus by its model, the advies by the engine)
+        "id": nieuw_id(), "casus_id": casus.casus_id, "aangemaakt": nu(), "key_id": wie.key_id, "rol": wie.rol,
+        "ruleset_naam": ruleset["naam"], "ruleset_versie": ruleset["versie"], "ruleset_hash": ruleset["hash"],
+        "route": advies["route"], "perceel": advies["perceel"], "pakket": advies["pakket"],
+        "casus": orjson.Fragment(orjson.dumps(casus.model_dump(mode="json"))),
+        "advies": orjson.Fragment(advies_json),
+    }
+    opslag: AdviesOpslag = request.app.state.opslag
+    await opslag.bewaar(rij)  # the answer is sent only after the commit: every 200 is durable
+    return Response(_antwoord(advies_json, rij["id"], rij["aangemaakt"], wie.rol), media_type="application/json")
 
 
 @router.get(
@@ -117,7 +139,8 @@ def get_advies(
 ) -> Response:
     """HG-deskundigen en beheerders lezen elk advies; een indicatiesteller alleen de eigen adviezen."""
     record = vind_advies(session, advies_id, wie)
-    return Response(orjson.dumps(_antwoord(record)), media_type="application/json")
+    answer = _antwoord(orjson.dumps(record.advies), record.id, record.aangemaakt, record.rol)
+    return Response(answer, media_type="application/json")
 
 
 def vind_advies(session: Session, advies_id: str, wie: Principal) -> AdviesRecord:
