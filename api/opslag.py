@@ -57,7 +57,7 @@ class PostgresOpslag:
     async def bewaar(self, rij: dict[str, Any]) -> None:
         waarden = tuple(orjson.dumps(rij[k]).decode() if k in _JSON_KOLOMMEN else rij[k] for k in _KOLOMMEN)
         async with self._pool.connection() as conn:  # autocommit: committed when execute returns
-            await conn.execute(self._sql, waarden, prepare=True)  # type: ignore[arg-type]  # built from the table
+            await conn.execute(self._sql, waarden, prepare=True)
 
     async def sluit(self) -> None:
         await self._pool.close()
