@@ -1,21 +1,30 @@
 """Storing a new advies row: the one write on the hot path (POST /v1/advies), kept lean.
 
-On PostgreSQL the row goes through an asyncio psycopg connection pool as one prepared INSERT on an
-autocommit connection: one round trip, and the statement is committed (its WAL flushed, as
-synchronous_commit requires) when execute returns, before the answer is sent. Waiting for that holds
-no thread and no GIL. The pool is opened whole at start-up: a pool that grows under load opens
-connections in the middle of requests (measured: p99 of an insert 10.7 ms with a growing pool of
-2..10, 1.7 ms with 10 open from the start). Any other
-database (the embedded SQLite) gets a SQLAlchemy Core INSERT in a worker thread. Both write exactly the
-columns of `AdviesRecord`'s table, so the ORM model stays the single description of the row.
+PostgreSQL: a few writer threads per server process, each with its own synchronous psycopg connection,
+take rows from a queue and insert them with one prepared statement; the request awaits a future that
+the writer resolves once the row is committed (its WAL flushed, as synchronous_commit requires), so
+every 200 is durable. Rows that queue up while a writer is busy go in together, in one transaction
+(group commit): one round trip and one WAL flush for the lot. Measured per insert of vj-2020-1's row:
+psycopg's asyncio interface ~590 µs of CPU, its synchronous one ~185 µs, ~160 µs per row in groups
+of five (same machine, same minute); the thread hand-off costs far less than the difference.
+
+Connections are opened at start-up (opening one in the middle of a request cost p99 ~10 ms). A
+writer whose connection breaks (server restart) reconnects and writes its rows again, one by one; a
+row whose id is then already present was committed before the break, and counts as stored.
+
+Any other database (the embedded SQLite) gets a SQLAlchemy Core INSERT in a worker thread. Both write
+exactly the columns of `AdviesRecord`'s table, so the ORM model stays the one description of the row.
 """
 
 from __future__ import annotations
 
+import asyncio
+import queue
+import threading
 from typing import Any, Protocol
 
 import orjson
-from psycopg_pool import AsyncConnectionPool
+import psycopg
 from sqlalchemy import JSON, Engine, insert
 from sqlalchemy.engine import make_url
 from starlette.concurrency import run_in_threadpool
@@ -39,28 +48,121 @@ class AdviesOpslag(Protocol):
     async def sluit(self) -> None: ...
 
 
-class PostgresOpslag:
-    """One prepared INSERT per advies over a pool of asyncio psycopg connections."""
+_APPLICATIE = "hg-advies-opslag"  # application_name of the writers' connections (pg_stat_activity)
+_Klus = tuple[tuple[Any, ...], asyncio.Future[None]]  # a row's values, and the request waiting for it
 
-    def __init__(self, url: str, grootte: int = 10) -> None:
-        conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-        # check: a connection broken while idle in the pool (server restart) is replaced, not handed out.
-        self._pool = AsyncConnectionPool(conninfo, min_size=grootte, max_size=grootte, open=False,
-                                         check=AsyncConnectionPool.check_connection, kwargs={"autocommit": True})
+
+class PostgresOpslag:
+    """Writer threads with synchronous psycopg connections, fed through a queue (see the module text)."""
+
+    def __init__(self, url: str, schrijvers: int = 4, groep: int = 32) -> None:
+        self._conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        self._aantal = schrijvers
+        self._groep = groep  # at most this many rows per transaction
+        self._wachtrij: queue.SimpleQueue[_Klus | None] = queue.SimpleQueue()
+        self._threads: list[threading.Thread] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
         kolommen = ", ".join(_KOLOMMEN)
         waarden = ", ".join("%s::json" if k in _JSON_KOLOMMEN else "%s" for k in _KOLOMMEN)
         self._sql = f"INSERT INTO {_TABEL.name} ({kolommen}) VALUES ({waarden})"
 
     async def open(self) -> None:
-        await self._pool.open(wait=True, timeout=30)
+        self._loop = asyncio.get_running_loop()
+        for i in range(self._aantal):  # connect here, so a database that cannot be reached stops the start-up
+            conn = await self._loop.run_in_executor(None, self._verbind)
+            thread = threading.Thread(target=self._schrijf, args=(conn,), name=f"hg-opslag-{i}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
 
     async def bewaar(self, rij: dict[str, Any]) -> None:
-        waarden = tuple(orjson.dumps(rij[k]).decode() if k in _JSON_KOLOMMEN else rij[k] for k in _KOLOMMEN)
-        async with self._pool.connection() as conn:  # autocommit: committed when execute returns
-            await conn.execute(self._sql, waarden, prepare=True)
+        assert self._loop is not None, "open() first"
+        klaar: asyncio.Future[None] = self._loop.create_future()
+        self._wachtrij.put((self._waarden(rij), klaar))
+        await klaar
+
+    @staticmethod
+    def _waarden(rij: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(orjson.dumps(rij[k]).decode() if k in _JSON_KOLOMMEN else rij[k] for k in _KOLOMMEN)
 
     async def sluit(self) -> None:
-        await self._pool.close()
+        for _ in self._threads:
+            self._wachtrij.put(None)
+        for thread in self._threads:
+            await asyncio.get_running_loop().run_in_executor(None, thread.join)
+        self._threads.clear()
+
+    # --- in the writer threads ---
+
+    def _verbind(self) -> psycopg.Connection[Any]:
+        return psycopg.connect(self._conninfo, autocommit=True, connect_timeout=10, application_name=_APPLICATIE)
+
+    def _schrijf(self, conn: psycopg.Connection[Any]) -> None:
+        while (klus := self._wachtrij.get()) is not None:
+            klussen = [klus]
+            while len(klussen) < self._groep:  # whatever queued up meanwhile joins this transaction
+                try:
+                    volgende = self._wachtrij.get_nowait()
+                except queue.Empty:
+                    break
+                if volgende is None:
+                    self._wachtrij.put(None)  # the stop signal is for after this group
+                    break
+                klussen.append(volgende)
+            conn = self._schrijf_groep(conn, klussen)
+        conn.close()
+
+    def _schrijf_groep(self, conn: psycopg.Connection[Any], klussen: list[_Klus]) -> psycopg.Connection[Any]:
+        try:
+            if len(klussen) == 1:
+                conn.execute(self._sql, klussen[0][0], prepare=True)
+            else:
+                with conn.transaction(), conn.cursor() as cur:
+                    cur.executemany(self._sql, [waarden for waarden, _ in klussen])
+        except psycopg.Error:
+            # A group fails whole: write its rows one by one, so one bad row fails only its own request.
+            for klus in klussen:
+                conn = self._schrijf_een(conn, klus)
+            return conn
+        for _, klaar in klussen:
+            self._meld(klaar, None)
+        return conn
+
+    def _schrijf_een(self, conn: psycopg.Connection[Any], klus: _Klus) -> psycopg.Connection[Any]:
+        waarden, klaar = klus
+        fout: BaseException | None = None
+        for _poging in range(2):
+            if conn.broken or conn.closed:
+                try:
+                    conn = self._verbind()
+                except psycopg.Error as exc:
+                    fout = exc
+                    continue
+            try:
+                conn.execute(self._sql, waarden, prepare=True)
+                fout = None
+                break
+            except psycopg.errors.UniqueViolation:
+                # A retry, after a failure: ids are random (uuid4), so present already means the failed
+                # attempt had committed the row before its answer was lost.
+                fout = None
+                break
+            except psycopg.Error as exc:
+                fout = exc
+        self._meld(klaar, fout)
+        return conn
+
+    def _meld(self, klaar: asyncio.Future[None], fout: BaseException | None) -> None:
+        assert self._loop is not None
+        self._loop.call_soon_threadsafe(_zet, klaar, fout)
+
+
+def _zet(klaar: asyncio.Future[None], fout: BaseException | None) -> None:
+    if klaar.done():  # the request is gone (client disconnected); the row is stored all the same
+        return
+    if fout is None:
+        klaar.set_result(None)
+    else:
+        klaar.set_exception(fout)
 
 
 class SqlOpslag:

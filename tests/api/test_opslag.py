@@ -1,0 +1,193 @@
+"""Storing advies rows (api/opslag.py): every row whole or not at all, and each 200 only after the commit.
+
+PostgreSQL: writer threads with their own connections, rows grouped in one transaction when they queue up,
+a broken connection replaced and its rows written again. SQLite: a Core INSERT in a worker thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import orjson
+import psycopg
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+
+from api.db import make_engine, migrate
+from api.models import nieuw_id, nu
+from api.opslag import PostgresOpslag, SqlOpslag, maak_opslag
+from tests.api.conftest import Databases
+from tests.api.helpers import auth, besluit_zoals, post_advies
+
+
+def rij(**changes: Any) -> dict[str, Any]:
+    advies = {"route": "hg", "uitleg": [{"tekst": "één stap", "bron": "HG-arrangement"}], "getal": 1.5}
+    values: dict[str, Any] = {
+        "id": nieuw_id(), "casus_id": "opslag-test", "aangemaakt": nu(), "key_id": "0123456789abcdef",
+        "rol": "indicatiesteller", "ruleset_naam": "hg-rotterdam", "ruleset_versie": "2021-09-01",
+        "ruleset_hash": "sha256:test", "route": "hg", "perceel": "extramuraal", "pakket": 2,
+        "casus": orjson.Fragment(orjson.dumps({"casus_id": "opslag-test", "leden": []})),
+        "advies": orjson.Fragment(orjson.dumps(advies)),
+    }
+    values.update(changes)
+    return values
+
+
+@pytest.fixture(scope="module")
+def engine(databases: Databases) -> Iterator[tuple[str, Engine]]:
+    url = databases.new()
+    found = make_engine(url)
+    migrate(found)
+    yield url, found
+    found.dispose()
+
+
+def stored(engine: Engine, advies_id: str) -> list[dict[str, Any]]:
+    with engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(text("SELECT * FROM advies WHERE id = :id"), {"id": advies_id})]
+
+
+def postgres_only(engine: Engine) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("the writer threads are PostgreSQL's")
+
+
+async def with_opslag(url: str, engine: Engine, work: Any, **kwargs: Any) -> Any:
+    opslag = PostgresOpslag(url, **kwargs) if kwargs else maak_opslag(url, engine)
+    await opslag.open()
+    try:
+        return await work(opslag)
+    finally:
+        await opslag.sluit()
+
+
+def test_a_row_is_stored_whole(engine: tuple[str, Engine]) -> None:
+    url, db = engine
+    values = rij()
+    asyncio.run(with_opslag(url, db, lambda o: o.bewaar(values)))
+    (row,) = stored(db, values["id"])
+    assert row["casus_id"] == "opslag-test" and row["pakket"] == 2 and row["perceel"] == "extramuraal"
+    advies = row["advies"] if isinstance(row["advies"], dict) else orjson.loads(row["advies"])
+    assert advies["uitleg"][0]["tekst"] == "één stap" and advies["getal"] == 1.5
+    assert isinstance(maak_opslag(url, db), PostgresOpslag if db.dialect.name == "postgresql" else SqlOpslag)
+
+
+def test_concurrent_rows_are_all_stored(engine: tuple[str, Engine]) -> None:
+    url, db = engine
+    values = [rij() for _ in range(120)]
+
+    async def work(opslag: Any) -> None:
+        await asyncio.gather(*(opslag.bewaar(v) for v in values))
+
+    asyncio.run(with_opslag(url, db, work))
+    for v in values:
+        assert len(stored(db, v["id"])) == 1
+
+
+def test_a_row_that_cannot_be_stored_fails_only_its_own_request(engine: tuple[str, Engine]) -> None:
+    url, db = engine
+    good, bad, also_good = rij(), rij(casus_id=None), rij()  # casus_id is NOT NULL
+
+    async def work(opslag: Any) -> list[Any]:
+        return list(await asyncio.gather(*(opslag.bewaar(v) for v in (good, bad, also_good)),
+                                         return_exceptions=True))
+
+    outcome = asyncio.run(with_opslag(url, db, work))
+    assert outcome[0] is None and outcome[2] is None
+    assert isinstance(outcome[1], Exception)
+    assert len(stored(db, good["id"])) == 1 and len(stored(db, also_good["id"])) == 1
+    assert stored(db, bad["id"]) == []
+
+
+def test_a_group_with_a_bad_row_is_written_again_row_by_row(engine: tuple[str, Engine]) -> None:
+    """Rows that queued up go in one transaction; when that fails, each row is written on its own."""
+    url, db = engine
+    postgres_only(db)
+    rows = [rij(), rij(casus_id=None), rij()]
+
+    async def work(opslag: PostgresOpslag) -> list[Any]:
+        loop = asyncio.get_running_loop()
+        klussen = [(opslag._waarden(v), loop.create_future()) for v in rows]
+        conn = opslag._verbind()
+        try:
+            await loop.run_in_executor(None, opslag._schrijf_groep, conn, klussen)
+        finally:
+            conn.close()
+        return list(await asyncio.gather(*(f for _, f in klussen), return_exceptions=True))
+
+    outcome = asyncio.run(with_opslag(url, db, work, schrijvers=1))
+    assert outcome[0] is None and outcome[2] is None and isinstance(outcome[1], psycopg.Error)
+    assert len(stored(db, rows[0]["id"])) == 1 and len(stored(db, rows[2]["id"])) == 1
+
+
+def test_a_broken_connection_is_replaced_and_the_row_written(engine: tuple[str, Engine]) -> None:
+    url, db = engine
+    postgres_only(db)
+    first, second = rij(), rij()
+
+    async def work(opslag: PostgresOpslag) -> None:
+        await opslag.bewaar(first)
+        with db.connect() as conn:  # the database drops the writer's connection (as in a server restart)
+            killed = conn.execute(text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                "AND application_name = 'hg-advies-opslag'")).scalar_one()
+            conn.commit()
+        assert killed == 1
+        await opslag.bewaar(second)
+
+    asyncio.run(with_opslag(url, db, work, schrijvers=1))
+    assert len(stored(db, first["id"])) == 1 and len(stored(db, second["id"])) == 1
+
+
+def test_a_row_committed_before_its_answer_was_lost_counts_as_stored(engine: tuple[str, Engine]) -> None:
+    """Written again after a failure, a row whose id is present was committed by the failed attempt."""
+    url, db = engine
+    postgres_only(db)
+    values = rij()
+
+    async def work(opslag: PostgresOpslag) -> Any:
+        loop = asyncio.get_running_loop()
+        waarden = opslag._waarden(values)
+        conn = opslag._verbind()
+        try:
+            conn.execute(opslag._sql, waarden)  # the "lost" first attempt: committed
+            klaar: asyncio.Future[None] = loop.create_future()
+            await loop.run_in_executor(None, opslag._schrijf_een, conn, (waarden, klaar))
+        finally:
+            conn.close()
+        return await klaar
+
+    assert asyncio.run(with_opslag(url, db, work, schrijvers=1)) is None
+    assert len(stored(db, values["id"])) == 1
+
+
+def test_postgres_compresses_the_json_with_lz4_when_it_can(engine: tuple[str, Engine]) -> None:
+    _, db = engine
+    postgres_only(db)
+    with db.connect() as conn:
+        versie = int(conn.execute(text("SHOW server_version_num")).scalar_one())
+        methods = dict(conn.execute(text(
+            "SELECT attname, attcompression FROM pg_attribute WHERE attrelid = 'advies'::regclass "
+            "AND attname IN ('casus', 'advies')")).all())
+    if versie < 140000:
+        pytest.skip("PostgreSQL < 14 has no lz4")
+    assert methods == {"casus": "l", "advies": "l"}
+
+
+def test_times_are_utc_with_z(client: TestClient, app: FastAPI) -> None:
+    advies = post_advies(client)
+    assert advies["aangemaakt"].endswith("Z")
+    gelezen = client.get(f"/v1/advies/{advies['advies_id']}", headers=auth("indicatiesteller")).json()
+    assert gelezen["aangemaakt"] == advies["aangemaakt"]
+    besluit = client.post(f"/v1/advies/{advies['advies_id']}/besluit", json=besluit_zoals(advies),
+                          headers=auth("indicatiesteller"))
+    assert besluit.status_code == 201, besluit.text
+    assert besluit.json()["aangemaakt"].endswith("Z")
+    gegeven = dt.datetime.fromisoformat(advies["aangemaakt"])
+    assert abs((gegeven - dt.datetime.now(dt.UTC)).total_seconds()) < 600
