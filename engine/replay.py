@@ -1,0 +1,305 @@
+"""Policy replay: compare the advies before and after a scenario, and count the differences.
+
+`vergelijk` compares two advies of one casus on the contract fields (`CONTRACT_VELDEN`, nested budget
+fields as dotted names) and names the rules whose conclusions changed. `ReplayTelling` accumulates a
+replay in constant memory apart from the changed casussen, merges partial results of several
+processes, and renders the contract's replay report.
+
+Choices where the contract is silent:
+- A casus counts as changed when a contract field changed; a rule that concludes differently
+  without changing the advies (e.g. a minimum that is no longer needed) does not make it changed.
+- In `verdeling`, a null value (no perceel or pakket without an arrangement) is counted under "geen";
+  both sides list the same keys (0 where a value does not occur), "geen" last.
+- List fields are compared by their codes: `signaleringen` by `code`, `maatwerk` by
+  `resultaatgebied`, `uitgesloten_onderdelen` by `onderdeel` (their texts follow from the code).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from engine.casus import Casus, parse_casus
+from engine.evaluate import evaluate
+from engine.scenario import Scenario
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from engine.core import Engine
+    from engine.ruleset import CompiledRuleset
+
+__all__ = [
+    "CONTRACT_VELDEN",
+    "GEEN",
+    "VERDEELD",
+    "CasusVerschil",
+    "ReplayTelling",
+    "contract_waarde",
+    "replay_casus",
+    "scenario_rulesets",
+    "telling_over",
+    "vergelijk",
+]
+
+CONTRACT_VELDEN: tuple[str, ...] = (
+    "route",
+    "indicerende_instantie",
+    "directe_veiligheid_eerst",
+    "perceel",
+    "pakket",
+    "vrije_trede",
+    "naast_bestaande_wmo_zorg",
+    "budget.volwassenen",
+    "budget.kinderen.toegekend_aan",
+    "budget.kinderen.aantal",
+    "budget.kinderen.uur_per_week",
+    "budget.totaal_uur_per_week",
+    "budget.pleger_extramuraal_uur_per_week",
+    "budget.treden.semimurale_ondersteuning",
+    "budget.treden.intramurale_ondersteuning",
+    "budget.treden.nachtelijke_ondersteuning",
+    "budget.verblijf.volwassen_clienten",
+    "budget.verblijf.meekomende_kinderen",
+    "onderdelen",
+    "uitgesloten_onderdelen",
+    "maatwerk",
+    "signaleringen",
+    "duur_maanden",
+)
+"""The advies fields a replay compares; nested fields as dotted paths (null when a parent is null)."""
+
+VERDEELD = ("route", "perceel", "pakket", "vrije_trede")
+"""The fields whose distribution the report shows (`verdeling`)."""
+
+GEEN = "geen"
+"""The `verdeling` key for a null value."""
+
+_CODES = {"signaleringen": "code", "maatwerk": "resultaatgebied", "uitgesloten_onderdelen": "onderdeel"}
+
+
+def contract_waarde(advies: Mapping[str, Any], veld: str) -> Any:
+    """The value of a (dotted) contract field; list fields in `_CODES` as their codes."""
+    value: Any = advies
+    for key in veld.split("."):
+        if value is None:
+            return None
+        value = value.get(key)
+    code = _CODES.get(veld)
+    if code is not None and value is not None:
+        return [item[code] if isinstance(item, Mapping) else item for item in value]
+    return value
+
+
+def _conclusies(advies: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Rule id -> its conclusions, in the order the rules first concluded (reasoning order)."""
+    found: dict[str, list[str]] = {}
+    for stap in advies.get("uitleg") or ():
+        found.setdefault(stap["regel"], []).append(stap["conclusie"])
+    return found
+
+
+def _merge_order(voor: list[str], na: list[str]) -> list[str]:
+    """Both reasoning orders as one: `na`'s order, with `voor`-only ids after their predecessor."""
+    order = list(na)
+    positie = -1
+    for regel in voor:
+        if regel in order:
+            positie = order.index(regel)
+        else:
+            positie += 1
+            order.insert(positie, regel)
+    return order
+
+
+@dataclass(frozen=True)
+class CasusVerschil:
+    """One changed casus: the changed contract fields ([voor, na]) and the rules that concluded otherwise."""
+
+    casus_id: str | None
+    wijzigingen: dict[str, list[Any]]
+    regels: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"casus_id": self.casus_id, "wijzigingen": self.wijzigingen, "regels": self.regels}
+
+
+def vergelijk(voor: Mapping[str, Any], na: Mapping[str, Any]) -> CasusVerschil | None:
+    """The difference between two advies of one casus, or None when no contract field changed."""
+    wijzigingen: dict[str, list[Any]] = {}
+    for veld in CONTRACT_VELDEN:
+        oud, nieuw = contract_waarde(voor, veld), contract_waarde(na, veld)
+        if oud != nieuw:
+            wijzigingen[veld] = [oud, nieuw]
+    if not wijzigingen:
+        return None
+    c_voor, c_na = _conclusies(voor), _conclusies(na)
+    regels = [r for r in _merge_order(list(c_voor), list(c_na)) if c_voor.get(r) != c_na.get(r)]
+    return CasusVerschil(na.get("casus_id", voor.get("casus_id")), wijzigingen, regels)
+
+
+def _sleutel(value: Any) -> str:
+    if value is None:
+        return GEEN
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _uren(advies: Mapping[str, Any]) -> Decimal:
+    totaal = contract_waarde(advies, "budget.totaal_uur_per_week")
+    return Decimal(0) if totaal is None else Decimal(repr(totaal))
+
+
+def _getal(value: Decimal) -> float:
+    return float(value)
+
+
+@dataclass
+class ReplayTelling:
+    """Running totals of a replay; only changed casussen are kept. Mergeable across processes.
+
+    `voeg_toe` numbers casussen in arrival order unless given a `volgnummer` (the casus' position in
+    the whole input). `voeg_samen` of counts without volgnummers treats `andere` as the casussen that
+    follow these; with volgnummers, changed casussen are ordered by them.
+    """
+
+    totaal: int = 0
+    uren_voor: Decimal = Decimal(0)
+    uren_na: Decimal = Decimal(0)
+    verdeling: dict[str, tuple[Counter[str], Counter[str]]] = field(
+        default_factory=lambda: {veld: (Counter(), Counter()) for veld in VERDEELD}
+    )
+    velden: Counter[str] = field(default_factory=Counter)
+    regels: Counter[str] = field(default_factory=Counter)
+    rulesets: tuple[set[str], set[str]] = field(default_factory=lambda: (set(), set()))
+    casussen: list[tuple[int, CasusVerschil]] = field(default_factory=list)
+    expliciet: bool | None = None  # whether volgnummers were given (None: nothing added yet)
+
+    @property
+    def gewijzigd(self) -> int:
+        return len(self.casussen)
+
+    def voeg_toe(
+        self, voor: Mapping[str, Any], na: Mapping[str, Any], volgnummer: int | None = None
+    ) -> CasusVerschil | None:
+        """Count one casus (its advies before and after); return its difference, if any."""
+        self._stijl(volgnummer is not None)
+        nummer = self.totaal if volgnummer is None else volgnummer
+        self.totaal += 1
+        for veld, (telling_voor, telling_na) in self.verdeling.items():
+            telling_voor[_sleutel(contract_waarde(voor, veld))] += 1
+            telling_na[_sleutel(contract_waarde(na, veld))] += 1
+        self.uren_voor += _uren(voor)
+        self.uren_na += _uren(na)
+        for side, advies in zip(self.rulesets, (voor, na), strict=True):
+            ruleset = advies.get("ruleset") or {}
+            if ruleset.get("hash"):
+                side.add(ruleset["hash"])
+        verschil = vergelijk(voor, na)
+        if verschil is not None:
+            self.velden.update(list(verschil.wijzigingen))
+            self.regels.update(verschil.regels)
+            self.casussen.append((nummer, verschil))
+        return verschil
+
+    def voeg_samen(self, andere: ReplayTelling) -> None:
+        """Add the counts of `andere` (e.g. another process's share) to these."""
+        if andere.expliciet is not None:
+            self._stijl(andere.expliciet)
+        verschuiving = 0 if self.expliciet else self.totaal
+        self.casussen.extend((nummer + verschuiving, verschil) for nummer, verschil in andere.casussen)
+        self.totaal += andere.totaal
+        self.uren_voor += andere.uren_voor
+        self.uren_na += andere.uren_na
+        for veld, (telling_voor, telling_na) in self.verdeling.items():
+            telling_voor.update(andere.verdeling[veld][0])
+            telling_na.update(andere.verdeling[veld][1])
+        self.velden.update(andere.velden)
+        self.regels.update(andere.regels)
+        for mine, theirs in zip(self.rulesets, andere.rulesets, strict=True):
+            mine.update(theirs)
+
+    def _stijl(self, expliciet: bool) -> None:
+        if self.expliciet is None:
+            self.expliciet = expliciet
+        elif self.expliciet != expliciet:
+            raise ValueError("volgnummers are given for some casussen but not for others")
+
+    def rapport(self, scenario: Scenario | str) -> dict[str, Any]:
+        """The contract's replay report (`hg-advies replay --format json`), with extra fields."""
+        report: dict[str, Any] = {"scenario": scenario if isinstance(scenario, str) else scenario.naam}
+        if isinstance(scenario, Scenario):
+            report.update(
+                beschrijving=scenario.beschrijving,
+                vraag=scenario.vraag,
+                bron=scenario.bron,
+                parameters=scenario.parameters,
+                regels_uit=list(scenario.regels_uit),
+                peildatum=scenario.peildatum.isoformat() if scenario.peildatum else None,
+            )
+        report.update(
+            totaal=self.totaal,
+            gewijzigd=self.gewijzigd,
+            verdeling={veld: _verdeling(*self.verdeling[veld]) for veld in VERDEELD},
+            uren_per_week={
+                "voor": _getal(self.uren_voor),
+                "na": _getal(self.uren_na),
+                "verschil": _getal(self.uren_na - self.uren_voor),
+            },
+            velden={veld: self.velden[veld] for veld in CONTRACT_VELDEN if self.velden[veld]},
+            regels=dict(sorted(self.regels.items(), key=lambda item: (-item[1], item[0]))),
+            ruleset={"voor": sorted(self.rulesets[0]), "na": sorted(self.rulesets[1])},
+            waarschuwingen=self._waarschuwingen(),
+            casussen=[v.as_dict() for _, v in sorted(self.casussen, key=lambda item: item[0])],
+        )
+        return report
+
+    def _waarschuwingen(self) -> list[str]:
+        if self.totaal == 0:
+            return ["Er zijn geen casussen vergeleken: de casusbibliotheek is leeg."]
+        found = []
+        if self.gewijzigd == 0:
+            found.append(
+                f"Het scenario verandert geen enkel advies in deze {self.totaal} casussen. Controleer of de "
+                "gewijzigde parameters en regels op deze casussen van toepassing zijn."
+            )
+        if self.rulesets[0] and self.rulesets[0] == self.rulesets[1]:
+            found.append(
+                "Het scenario levert dezelfde regelset op als de basis (zelfde hash): de nieuwe waarden zijn "
+                "gelijk aan de huidige."
+            )
+        return found
+
+
+def _verdeling(voor: Counter[str], na: Counter[str]) -> dict[str, dict[str, int]]:
+    keys = sorted(set(voor) | set(na), key=lambda k: (k == GEEN, k))
+    return {"voor": {k: voor[k] for k in keys}, "na": {k: na[k] for k in keys}}
+
+
+def scenario_rulesets(
+    engine: Engine, scenario: Scenario, peildatum: dt.date
+) -> tuple[CompiledRuleset, CompiledRuleset]:
+    """The base ruleset for a casus on `peildatum` and the scenario's (on its own peildatum, if set)."""
+    basis = engine.ruleset(peildatum)
+    anders = engine.ruleset(scenario.peildatum or peildatum, scenario.parameters, scenario.regels_uit)
+    return basis, anders
+
+
+def replay_casus(
+    casus: Casus | object, basis: CompiledRuleset, scenario: CompiledRuleset
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The advies of one casus under the base ruleset and under the scenario (parsed once)."""
+    parsed = casus if isinstance(casus, Casus) else parse_casus(casus)
+    return evaluate(parsed, basis), evaluate(parsed, scenario)
+
+
+def telling_over(paren: Iterable[tuple[Mapping[str, Any], Mapping[str, Any]]]) -> ReplayTelling:
+    """A `ReplayTelling` over (voor, na) advies pairs, in order."""
+    telling = ReplayTelling()
+    for voor, na in paren:
+        telling.voeg_toe(voor, na)
+    return telling
