@@ -20,7 +20,8 @@ from api.auth import Sleutels
 from api.db import make_engine, migrate
 from api.deps import ApiFout, Rollen
 from api.opslag import maak_opslag
-from api.routes import advies, besluiten, rulesets, statistiek
+from api.replay_jobs import ReplayUitvoerder
+from api.routes import advies, besluiten, replay, rulesets, statistiek
 from api.schemas import Gezondheid
 from api.settings import Settings
 from engine import standaard_engine
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         migrate(app.state.db)
         app.state.opslag = maak_opslag(settings.database_url, app.state.db)
         await app.state.opslag.open()
+        app.state.replay = ReplayUitvoerder(settings.database_url)
         engine = standaard_engine()  # load rules and parameters, and compile today's ruleset, before requests
         engine.ruleset(dt.date.today())
         # Everything loaded so far (modules, rules, compiled ruleset, OpenAPI models) lives as long as the
@@ -75,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         gc.collect()
         gc.freeze()
         yield
+        app.state.replay.stop()
         await app.state.opslag.sluit()
         app.state.db.dispose()
 
@@ -124,7 +127,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # FastAPI's per-request route machinery, ~0.2 ms of a ~1 ms request (measured); the FastAPI route
     # below stays as its entry in the OpenAPI document. Same function, same error handlers.
     app.router.routes.append(Route("/v1/advies", advies.post_advies, methods=["POST"], include_in_schema=False))
-    for router in (advies.router, besluiten.router, statistiek.router, rulesets.router):
+    for router in (advies.router, besluiten.router, statistiek.router, rulesets.router, replay.router):
         app.include_router(router)
 
     def openapi() -> dict[str, Any]:

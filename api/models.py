@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
-__all__ = ["AdviesRecord", "BesluitRecord", "ReviewRecord", "nieuw_id", "nu"]
+__all__ = ["AdviesRecord", "BesluitRecord", "ReviewRecord", "ReplayJobRecord", "nieuw_id", "nu"]
 
 
 def nieuw_id() -> str:
@@ -72,3 +72,21 @@ class ReviewRecord(SQLModel, table=True):
     oordeel: str = Field(max_length=8)
     toelichting: str | None = Field(default=None, max_length=2000)
     stappen: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
+
+
+class ReplayJobRecord(SQLModel, table=True):
+    """A policy replay run for a beleidsmaker: its state, progress and, when done, the report.
+    The uploaded casussen are never stored; the report names casussen by casus_id only."""
+
+    __tablename__ = "replay_job"
+
+    id: str = Field(default_factory=nieuw_id, primary_key=True, max_length=32)
+    aangemaakt: dt.datetime = Field(default_factory=nu)
+    bijgewerkt: dt.datetime = Field(default_factory=nu)
+    key_id: str = Field(index=True, max_length=16)
+    scenario: str = Field(max_length=64)
+    status: str = Field(max_length=16)  # wachtend | bezig | klaar | mislukt
+    totaal: int
+    gedaan: int = 0
+    rapport: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    fout: str | None = Field(default=None, max_length=2000)

@@ -31,7 +31,7 @@ ROL: dict[str, str] = {name: name.removesuffix("_2") for name in KEYS}
 API_KEYS = ",".join(f"{key}:{ROL[name]}" for name, key in KEYS.items())
 PRINCIPALS = tuple(KEYS)
 
-TABLES = ("review", "besluit", "advies")  # children first, for deleting
+TABLES = ("review", "besluit", "advies", "replay_job")  # children first, for deleting
 IGNORED = {"advies_id", "aangemaakt", "gevraagd_door"}  # added by the service; the rest is the engine's advies
 
 

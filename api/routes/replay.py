@@ -1,0 +1,165 @@
+"""POST /v1/replay (a scenario over the casuïstiek, as a background job), its status and its report.
+
+For beleidsmakers (and beheerders). The body holds a scenario in the contract's format and,
+optionally, anonymised casussen; without casussen the project's casuïstiek (`casussen/`) is used.
+Everything is validated before the job is accepted (422 naming each field: nothing is stored then);
+the job runs in a separate process and is read back with GET /v1/replay/{job_id} and .../rapport.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+import orjson
+import yaml
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import BaseModel, Field
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+
+from api.auth import Principal
+from api.deps import ApiFout, SessionDep, rollen
+from api.models import ReplayJobRecord, nu
+from api.replay_jobs import ReplayUitvoerder, verlopen
+from api.schemas import FoutAntwoord
+from engine import standaard_engine
+from engine.casus import parse_casus
+from engine.errors import CasusFout
+from engine.scenario import ScenarioFout, scenario_uit
+
+router = APIRouter(tags=["replay"])
+CASUSSEN = Path(__file__).resolve().parents[2] / "casussen"
+MAX_CASUSSEN = 100_000
+MAX_BODY = 128 * 1024 * 1024
+_JOB_ID = re.compile(r"[0-9a-f]{32}")
+Beleid = Annotated[Principal, Depends(rollen("beleidsmaker"))]
+
+
+class ReplayVerzoek(BaseModel):
+    scenario: dict[str, Any] = Field(description="Een scenario zoals in scenarios/: naam, beschrijving, "
+                                     "parameters (pad -> waarde), regels_uit")
+    casussen: list[dict[str, Any]] | None = Field(
+        default=None, description="Geanonimiseerde casussen; zonder: de casuïstiek van het project")
+
+
+class ReplayJob(BaseModel):
+    job_id: str
+    scenario: str
+    status: str = Field(description="wachtend | bezig | klaar | mislukt")
+    totaal: int
+    gedaan: int
+    aangemaakt: dt.datetime
+    bijgewerkt: dt.datetime
+    fout: str | None = None
+    status_url: str
+    rapport_url: str
+
+
+def _bibliotheek() -> list[dict[str, Any]]:
+    out = []
+    for pad in sorted(CASUSSEN.glob("*.yaml")):
+        document = yaml.safe_load(pad.read_text(encoding="utf-8"))
+        out.append(orjson.loads(orjson.dumps(document["casus"], default=str)))
+    return out
+
+
+def _valideer(verzoek: ReplayVerzoek) -> tuple[Any, list[dict[str, Any]]]:
+    """The scenario and the casussen, or ApiFout(422) with every problem (field path and Dutch reason)."""
+    fouten: list[dict[str, str]] = []
+    scenario = None
+    try:
+        scenario = scenario_uit(verzoek.scenario, standaard_engine())
+    except ScenarioFout as exc:
+        fouten += [{"veld": _pad("scenario", f.veld), "melding": f.melding} for f in exc.fouten]
+    casussen = _bibliotheek() if verzoek.casussen is None else verzoek.casussen
+    if not casussen:
+        fouten.append({"veld": "casussen", "melding": "geen casussen om opnieuw te beoordelen"})
+    if len(casussen) > MAX_CASUSSEN:
+        fouten.append({"veld": "casussen", "melding": f"te veel casussen (hoogstens {MAX_CASUSSEN})"})
+        casussen = []
+    for i, data in enumerate(casussen):
+        try:
+            parse_casus(data)
+        except CasusFout as exc:
+            fouten += [{"veld": _pad(f"casussen[{i}]", f.veld), "melding": f.melding} for f in exc.fouten]
+        if len(fouten) >= 100:
+            fouten.append({"veld": "casussen", "melding": "meer fouten weggelaten"})
+            break
+    if fouten:
+        raise ApiFout.lijst(422, fouten)
+    return scenario, casussen
+
+
+def _pad(voor: str, veld: str) -> str:
+    if veld.startswith("("):
+        return voor
+    return f"{voor}{veld}" if veld.startswith("[") else f"{voor}.{veld}"
+
+
+def _job(job: ReplayJobRecord) -> ReplayJob:
+    return ReplayJob(job_id=job.id, scenario=job.scenario, status=job.status, totaal=job.totaal, gedaan=job.gedaan,
+                     aangemaakt=_utc(job.aangemaakt), bijgewerkt=_utc(job.bijgewerkt), fout=job.fout,
+                     status_url=f"/v1/replay/{job.id}", rapport_url=f"/v1/replay/{job.id}/rapport")
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+@router.post("/v1/replay", summary="Speel een scenario af over de casuïstiek (achtergrondtaak)", status_code=202,
+             response_model=ReplayJob,
+             responses={401: {"model": FoutAntwoord}, 403: {"model": FoutAntwoord}, 413: {"model": FoutAntwoord},
+                        422: {"model": FoutAntwoord, "description": "Ongeldig scenario of ongeldige casus"}})
+async def post_replay(request: Request, wie: Beleid) -> ReplayJob:
+    """Valideer scenario en casussen, sla de taak op en start de berekening in een apart proces.
+
+    Het antwoord (202) wijst naar de status en, zodra die `klaar` is, naar het rapport."""
+    lengte = request.headers.get("content-length", "")
+    if lengte.isdigit() and int(lengte) > MAX_BODY:
+        raise ApiFout(413, "(verzoek)", f"het verzoek is groter dan {MAX_BODY // 2**20} MB")
+    try:
+        verzoek = ReplayVerzoek.model_validate_json(await request.body())
+    except ValueError as exc:
+        raise ApiFout(422, "(verzoek)", "verwacht een JSON-object met 'scenario' en eventueel 'casussen'") from exc
+    scenario, casussen = await run_in_threadpool(_valideer, verzoek)
+    job = ReplayJobRecord(key_id=wie.key_id, scenario=scenario.naam, status="wachtend", totaal=len(casussen))
+    with Session(request.app.state.db, expire_on_commit=False) as session:
+        session.add(job)
+        session.commit()
+    uitvoerder: ReplayUitvoerder = request.app.state.replay
+    uitvoerder.start(job.id, verzoek.scenario, casussen)
+    return _job(job)
+
+
+def _vind(session: Session, job_id: str, wie: Principal) -> ReplayJobRecord:
+    job = session.get(ReplayJobRecord, job_id) if _JOB_ID.fullmatch(job_id) else None
+    if job is None or (wie.rol != "beheerder" and job.key_id != wie.key_id):
+        raise ApiFout(404, "job_id", f"geen replay met id '{job_id[:40]}'")
+    if verlopen(job, nu()):
+        job.status, job.fout = "mislukt", "de berekening is afgebroken (de dienst is herstart); start de replay opnieuw"
+        session.add(job)
+        session.commit()
+        session.refresh(job)
+    return job
+
+
+@router.get("/v1/replay/{job_id}", summary="Status van een replay", response_model=ReplayJob,
+            responses={401: {"model": FoutAntwoord}, 403: {"model": FoutAntwoord}, 404: {"model": FoutAntwoord}})
+def get_replay(job_id: str, session: SessionDep, wie: Beleid) -> ReplayJob:
+    """Een beleidsmaker ziet de eigen replays, een beheerder alle."""
+    return _job(_vind(session, job_id, wie))
+
+
+@router.get("/v1/replay/{job_id}/rapport", summary="Het rapport van een afgeronde replay",
+            responses={200: {"description": "Het replay-rapport (contract: hg-advies replay --format json)"},
+                       401: {"model": FoutAntwoord}, 403: {"model": FoutAntwoord}, 404: {"model": FoutAntwoord},
+                       409: {"model": FoutAntwoord, "description": "De replay is nog niet klaar of mislukt"}})
+def get_rapport(job_id: str, session: SessionDep, wie: Beleid) -> Response:
+    job = _vind(session, job_id, wie)
+    if job.status != "klaar" or job.rapport is None:
+        melding = job.fout if job.status == "mislukt" else f"de replay is nog niet klaar (status: {job.status})"
+        raise ApiFout(409, "job_id", melding or "geen rapport")
+    return Response(orjson.dumps(job.rapport), media_type="application/json")
