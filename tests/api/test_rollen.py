@@ -32,6 +32,7 @@ class Endpoint:
         return response
 
 
+REPLAY_SCENARIO = {"naam": "rollen", "parameters": {"vrije_trede.meer_dan_kinderen": 2}}
 ENDPOINTS = {
     "POST advies": Endpoint("POST", "/v1/advies", frozenset({"indicatiesteller", "indicatiesteller_2", "beheerder"}),
                             200, lambda _: casus(), "advies"),
@@ -44,6 +45,8 @@ ENDPOINTS = {
     "GET statistiek": Endpoint("GET", "/v1/statistiek/afwijkingen", frozenset({"beleidsmaker", "beheerder"}), 200),
     "GET rulesets": Endpoint("GET", "/v1/rulesets", ALL, 200),
     "GET parameters": Endpoint("GET", "/v1/rulesets/hg-rotterdam/parameters", ALL, 200),
+    "POST replay": Endpoint("POST", "/v1/replay", frozenset({"beleidsmaker", "beheerder"}), 202,
+                            lambda _: {"scenario": REPLAY_SCENARIO, "casussen": [casus()]}, "replay_job"),
 }
 MATRIX = [(name, principal) for name in ENDPOINTS for principal in PRINCIPALS]
 
