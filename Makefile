@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint bench bench-api clean
+.PHONY: setup run test lint bench bench-api bench-replay clean
 
 $(BIN)/hg-advies: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -29,6 +29,11 @@ bench: setup
 # developing: make bench-api BENCH_API_ARGS="--duur 10"
 bench-api: setup
 	$(BIN)/python -m bench.api_load $(BENCH_API_ARGS)
+
+# hg-advies replay over 100,000 synthetic casussen (generated in a temporary folder); smaller:
+# make bench-replay BENCH_REPLAY_ARGS="--aantal 10000"
+bench-replay: setup
+	$(BIN)/python -m bench.replay $(BENCH_REPLAY_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .hypothesis

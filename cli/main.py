@@ -11,6 +11,7 @@ import typer
 
 from cli.batch import advies_regels
 from cli.invoer import casus_bestanden, casus_uit_document, lees_document, lees_tekst
+from cli.replay import replay
 from engine.errors import CasusFout, Fout
 from engine.parameters import GeenRegelsetFout
 
@@ -166,6 +167,9 @@ def serve(
     typer.echo(f"hg-advies luistert op http://{host}:{port} (database: {db.url.render_as_string()})", err=True)
     uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning",
                 access_log=False)
+
+
+app.command()(replay)
 
 
 if __name__ == "__main__":
