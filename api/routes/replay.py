@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import orjson
 import yaml
@@ -157,9 +157,14 @@ def get_replay(job_id: str, session: SessionDep, wie: Beleid) -> ReplayJob:
             responses={200: {"description": "Het replay-rapport (contract: hg-advies replay --format json)"},
                        401: {"model": FoutAntwoord}, 403: {"model": FoutAntwoord}, 404: {"model": FoutAntwoord},
                        409: {"model": FoutAntwoord, "description": "De replay is nog niet klaar of mislukt"}})
-def get_rapport(job_id: str, session: SessionDep, wie: Beleid) -> Response:
+def get_rapport(job_id: str, session: SessionDep, wie: Beleid, format: Literal["json", "html"] = "json") -> Response:
+    """`format=html`: the same standalone HTML report as `hg-advies replay --format html`."""
     job = _vind(session, job_id, wie)
     if job.status != "klaar" or job.rapport is None:
         melding = job.fout if job.status == "mislukt" else f"de replay is nog niet klaar (status: {job.status})"
         raise ApiFout(409, "job_id", melding or "geen rapport")
+    if format == "html":
+        from cli.replay_html import html  # the report renderer shared with the CLI
+
+        return Response(html(job.rapport), media_type="text/html; charset=utf-8")
     return Response(orjson.dumps(job.rapport), media_type="application/json")

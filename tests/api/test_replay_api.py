@@ -60,6 +60,9 @@ def test_replay_over_the_casuistiek_runs_in_the_background_and_reports(client: T
     assert set(body) >= {"scenario", "totaal", "gewijzigd", "verdeling", "uren_per_week", "casussen"}
     assert body == verwacht_rapport([load_casus(p) for p in CASUSSEN])
     assert 0 < body["gewijzigd"] < body["totaal"]
+    pagina = client.get(job["rapport_url"], params={"format": "html"}, headers=auth("beleidsmaker"))
+    assert pagina.status_code == 200 and pagina.headers["content-type"].startswith("text/html")
+    assert "ruimere-vrije-trede" in pagina.text and "<svg" in pagina.text
     # the beheerder sees every job; nobody else sees it at all
     assert client.get(f"/v1/replay/{job['job_id']}", headers=auth("beheerder")).status_code == 200
 
