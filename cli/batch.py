@@ -24,7 +24,7 @@ CHUNK = 400
 IN_PROCESS_BELOW = 2 * CHUNK
 
 
-def verwerk_regel(regel: bytes) -> tuple[bytes, bool]:
+def verwerk_regel(regel: bytes, alternatieven: bool = False) -> tuple[bytes, bool]:
     """One input line to one output line; the flag says whether the line was refused."""
     from engine import standaard_engine
     from engine.casus import parse_casus
@@ -33,7 +33,7 @@ def verwerk_regel(regel: bytes) -> tuple[bytes, bool]:
     try:
         casus = parse_casus(orjson.loads(regel))
         casus_id = casus.casus_id
-        return orjson.dumps(standaard_engine().advies(casus)), False
+        return orjson.dumps(standaard_engine().advies(casus, alternatieven=alternatieven)), False
     except orjson.JSONDecodeError as exc:
         fouten = [translate_json_error(exc)]
     except CasusFout as exc:
@@ -43,10 +43,10 @@ def verwerk_regel(regel: bytes) -> tuple[bytes, bool]:
     return orjson.dumps({"casus_id": casus_id, "fouten": [f.as_dict() for f in fouten]}), True
 
 
-def _chunk(regels: list[bytes]) -> tuple[bytes, int]:
+def _chunk(regels: list[bytes], alternatieven: bool = False) -> tuple[bytes, int]:
     out, fouten = [], 0
     for regel in regels:
-        tekst, fout = verwerk_regel(regel)
+        tekst, fout = verwerk_regel(regel, alternatieven)
         out.append(tekst)
         fouten += fout
     return b"\n".join(out) + b"\n", fouten
@@ -64,8 +64,12 @@ def _chunks(invoer: Iterable[bytes]) -> Iterator[list[bytes]]:
         yield chunk
 
 
-def advies_regels(invoer: Iterable[bytes], uit: BinaryIO, workers: int | None = None) -> tuple[int, int]:
-    """Write one advies (or error) line per non-empty input line; returns (lines, refused lines)."""
+def advies_regels(
+    invoer: Iterable[bytes], uit: BinaryIO, workers: int | None = None, alternatieven: bool = False
+) -> tuple[int, int]:
+    """Write one advies (or error) line per non-empty input line; returns (lines, refused lines).
+
+    With `alternatieven`, each advies carries its alternatives (one more evaluation per candidate)."""
     workers = workers or os.cpu_count() or 1
     chunks = _chunks(invoer)
     first: list[list[bytes]] = []
@@ -78,7 +82,7 @@ def advies_regels(invoer: Iterable[bytes], uit: BinaryIO, workers: int | None = 
     totaal = fouten = 0
     if workers == 1 or gelezen < IN_PROCESS_BELOW:
         for chunk in chain(first, chunks):
-            tekst, n = _chunk(chunk)
+            tekst, n = _chunk(chunk, alternatieven)
             uit.write(tekst)
             totaal, fouten = totaal + len(chunk), fouten + n
         return totaal, fouten
@@ -86,7 +90,7 @@ def advies_regels(invoer: Iterable[bytes], uit: BinaryIO, workers: int | None = 
     with ctx.Pool(workers) as pool:
         pending: deque[tuple[int, Any]] = deque()
         for chunk in chain(first, chunks):
-            pending.append((len(chunk), pool.apply_async(_chunk, (chunk,))))
+            pending.append((len(chunk), pool.apply_async(_chunk, (chunk, alternatieven))))
             while len(pending) > 3 * workers:
                 totaal, fouten = _write(pending.popleft(), uit, totaal, fouten)
         while pending:

@@ -12,6 +12,7 @@ import typer
 from cli.batch import advies_regels
 from cli.invoer import casus_bestanden, casus_uit_document, lees_document, lees_tekst
 from cli.replay import replay
+from cli.wat_als import wat_als
 from engine.errors import CasusFout, Fout
 from engine.parameters import GeenRegelsetFout
 
@@ -35,11 +36,11 @@ def _onleesbaar(bestand: object, exc: OSError | UnicodeDecodeError) -> str:
     return f"{bestand}: kan het bestand niet lezen ({reden})"
 
 
-def _advies_voor_document(document: object) -> dict[str, object]:
+def _advies_voor_document(document: object, alternatieven: bool = False) -> dict[str, object]:
     from engine import standaard_engine
 
     try:
-        return standaard_engine().advies_voor(casus_uit_document(document))
+        return standaard_engine().advies_voor(casus_uit_document(document), alternatieven=alternatieven)
     except GeenRegelsetFout as exc:
         raise CasusFout([Fout("peildatum", str(exc))]) from exc
 
@@ -51,6 +52,11 @@ def advies(
     jsonl: Annotated[bool, typer.Option("--jsonl", help="Lees JSON Lines (ook van standaardinvoer).")] = False,
     workers: Annotated[int, typer.Option(min=0, help="Processen voor JSON Lines (0: alle kernen).")] = 0,
     compact: Annotated[bool, typer.Option(help="Eén regel JSON in plaats van ingesprongen.")] = False,
+    alternatieven: Annotated[bool | None, typer.Option(
+        "--alternatieven/--zonder-alternatieven", show_default=False,
+        help="Voeg 'alternatieven' toe: de kleinste enkele wijzigingen van de invoer die route, perceel of pakket "
+             "veranderen. Standaard aan voor één casus, uit voor JSON Lines en een map: het kost per casus één "
+             "extra evaluatie per kandidaat-wijziging (zo'n vijftien).")] = None,
 ) -> None:
     """Geef het advies voor een casus (JSON op standaarduitvoer; fouten op standaardfout, exitcode 2)."""
     uit = sys.stdout.buffer
@@ -61,7 +67,7 @@ def advies(
             typer.echo(_onleesbaar(bestand, exc), err=True)
             raise typer.Exit(EXIT_ONGELDIG) from exc
         try:
-            _, fouten = advies_regels(invoer, uit, workers or None)
+            _, fouten = advies_regels(invoer, uit, workers or None, alternatieven=alternatieven is True)
         finally:
             if invoer is not sys.stdin.buffer:
                 invoer.close()
@@ -74,7 +80,8 @@ def advies(
         fout = False
         for pad in casus_bestanden(Path(bestand)):
             try:
-                uit.write(orjson.dumps(_advies_voor_document(lees_document(pad.read_text(encoding="utf-8")))))
+                document = lees_document(pad.read_text(encoding="utf-8"))
+                uit.write(orjson.dumps(_advies_voor_document(document, alternatieven is True)))
                 uit.write(b"\n")
             except CasusFout as exc:
                 _fouten(exc.fouten, prefix=f"{pad.name}: ")
@@ -90,7 +97,7 @@ def advies(
         typer.echo(_onleesbaar(bestand, exc), err=True)
         raise typer.Exit(EXIT_ONGELDIG) from exc
     try:
-        resultaat = _advies_voor_document(lees_document(tekst))
+        resultaat = _advies_voor_document(lees_document(tekst), alternatieven is not False)
     except CasusFout as exc:
         _fouten(exc.fouten)
         raise typer.Exit(EXIT_ONGELDIG) from exc
@@ -170,6 +177,7 @@ def serve(
 
 
 app.command()(replay)
+app.command("wat-als")(wat_als)
 
 
 if __name__ == "__main__":
