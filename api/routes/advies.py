@@ -19,7 +19,8 @@ from api.models import AdviesRecord, nieuw_id, nu
 from api.opslag import AdviesOpslag
 from api.schemas import AdviesAntwoord, FoutAntwoord
 from engine import standaard_engine
-from engine.casus import Casus, parse_casus_json
+from engine.alternatieven import alternatieven
+from engine.casus import Casus, parse_casus, parse_casus_json
 from engine.errors import CasusFout
 from engine.parameters import GeenRegelsetFout
 
@@ -141,6 +142,30 @@ def get_advies(
     record = vind_advies(session, advies_id, wie)
     answer = _antwoord(orjson.dumps(record.advies), record.id, record.aangemaakt, record.rol)
     return Response(answer, media_type="application/json")
+
+
+@router.get(
+    "/v1/advies/{advies_id}/alternatieven",
+    summary="Wat als: de kleinste enkele wijzigingen van de casus die route, perceel of pakket veranderen",
+    responses={200: {"description": "advies_id, alternatieven (veld, waarde, gevolg, tekst) en de gebruikte regels"},
+               401: {"model": FoutAntwoord}, 403: {"model": FoutAntwoord}, 404: {"model": FoutAntwoord}},
+)
+def get_alternatieven(
+    advies_id: str, session: SessionDep,
+    wie: Annotated[Principal, Depends(rollen("indicatiesteller", "hg_deskundige"))],
+) -> Response:
+    """Voor een opgeslagen advies: elke kleinste enkele wijziging van de invoer die de route, het perceel,
+    het pakket of de vrije trede zou veranderen, in gewone taal, berekend door opnieuw te beoordelen met
+    de regels die nu op de peildatum gelden (`zelfde_regels` zegt of dat de regels van het advies zijn).
+    Op verzoek en niet bij elk advies: het kost een beoordeling per kandidaat-wijziging."""
+    record = vind_advies(session, advies_id, wie)
+    casus = parse_casus(record.casus)
+    engine = standaard_engine()
+    ruleset = engine.ruleset(casus.peildatum)
+    gevonden = alternatieven(casus, ruleset, record.advies if ruleset.hash == record.ruleset_hash else None)
+    antwoord = {"advies_id": record.id, "alternatieven": gevonden, "ruleset": ruleset.identity(),
+                "zelfde_regels": ruleset.hash == record.ruleset_hash}
+    return Response(orjson.dumps(antwoord), media_type="application/json")
 
 
 def vind_advies(session: Session, advies_id: str, wie: Principal) -> AdviesRecord:

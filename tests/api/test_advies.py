@@ -263,3 +263,26 @@ def test_each_200_is_committed(client: TestClient, app: FastAPI, start_app: Any,
     with start_app(database_url) as other:
         for advies_id in ids:
             assert other.get(f"/v1/advies/{advies_id}", headers=auth("beheerder")).status_code == 200
+
+
+def test_alternatieven_of_a_stored_advies(client: TestClient) -> None:
+    from engine import standaard_engine
+    from engine.alternatieven import alternatieven
+    from engine.casus import parse_casus
+
+    gegeven = post_advies(client)
+    response = client.get(f"/v1/advies/{gegeven['advies_id']}/alternatieven", headers=auth("hg_deskundige"))
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["advies_id"] == gegeven["advies_id"] and body["zelfde_regels"] is True
+    parsed = parse_casus(casus())
+    verwacht = alternatieven(parsed, standaard_engine().ruleset(parsed.peildatum))
+    assert body["alternatieven"] == as_json(verwacht) and verwacht, "the example casus has alternatives"
+    for alternatief in body["alternatieven"]:
+        assert alternatief["tekst"].endswith(".") and " zou " in alternatief["tekst"] and alternatief["gevolg"]
+    # the same access rules as the advies itself
+    assert client.get(f"/v1/advies/{gegeven['advies_id']}/alternatieven",
+                      headers=auth("indicatiesteller_2")).status_code == 403
+    assert client.get(f"/v1/advies/{gegeven['advies_id']}/alternatieven",
+                      headers=auth("beleidsmaker")).status_code == 403
+    assert client.get(f"/v1/advies/{'0' * 32}/alternatieven", headers=auth("beheerder")).status_code == 404
