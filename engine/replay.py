@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CONTRACT_VELDEN",
+    "redeneervolgorde",
     "GEEN",
     "VERDEELD",
     "CasusVerschil",
@@ -102,7 +103,7 @@ def _conclusies(advies: Mapping[str, Any]) -> dict[str, list[str]]:
     return found
 
 
-def _merge_order(voor: list[str], na: list[str]) -> list[str]:
+def redeneervolgorde(voor: list[str], na: list[str]) -> list[str]:
     """Both reasoning orders as one: `na`'s order, with `voor`-only ids after their predecessor."""
     order = list(na)
     positie = -1
@@ -137,7 +138,7 @@ def vergelijk(voor: Mapping[str, Any], na: Mapping[str, Any]) -> CasusVerschil |
     if not wijzigingen:
         return None
     c_voor, c_na = _conclusies(voor), _conclusies(na)
-    regels = [r for r in _merge_order(list(c_voor), list(c_na)) if c_voor.get(r) != c_na.get(r)]
+    regels = [r for r in redeneervolgorde(list(c_voor), list(c_na)) if c_voor.get(r) != c_na.get(r)]
     return CasusVerschil(na.get("casus_id", voor.get("casus_id")), wijzigingen, regels)
 
 

@@ -7,7 +7,7 @@ For a list element, `leden[n]` with n the current length appends an element, and
 `None` (JSON `null`) removes the element: `leden[i] = null` is never a valid member otherwise.
 
 The advies comparison reuses `engine.replay.vergelijk` for the contract fields; the explanation
-steps are compared here in replay's reasoning order (`_merge_order`), because a what-if shows the
+steps are compared here in replay's reasoning order (`redeneervolgorde`), because a what-if shows the
 steps themselves (with their Dutch text), also when only the reasoning changed and the advies did not.
 """
 
@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from engine.casus import Casus, parse_casus
-from engine.replay import _merge_order, vergelijk
+from engine.replay import redeneervolgorde, vergelijk
 
 __all__ = ["PadFout", "gewijzigde_stappen", "pas_toe", "vergelijk_advies", "zet"]
 
@@ -107,7 +107,7 @@ def gewijzigde_stappen(voor: Mapping[str, Any], na: Mapping[str, Any]) -> list[d
     """
     stappen_voor, stappen_na = _per_regel(voor), _per_regel(na)
     result = []
-    for regel in _merge_order(list(stappen_voor), list(stappen_na)):
+    for regel in redeneervolgorde(list(stappen_voor), list(stappen_na)):
         oud, nieuw = stappen_voor.get(regel, []), stappen_na.get(regel, [])
         if [s["conclusie"] for s in oud] == [s["conclusie"] for s in nieuw]:
             continue
