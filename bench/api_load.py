@@ -58,6 +58,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CASUSSEN = ROOT / "casussen"
 POSTGRES_SH = ROOT / "scripts" / "postgres.sh"
 DOEL_RPS, DOEL_P99_MS = 500.0, 50.0
+IJK_RUSTIG_MS = 150  # ijkmeting() on the 2-core development machine at its fastest (2026-11-23)
 
 
 # --- shared with bench.kill_test --------------------------------------------------------------------
@@ -241,6 +242,19 @@ class CpuMeting:
     tijd: float
     machine: float  # busy CPU seconds of the whole machine (user, nice, system, irq, softirq, steal)
     per_pid: dict[int, tuple[str, int, float]]  # pid -> (comm, pgid, own CPU + CPU of its reaped children)
+
+
+def ijkmeting() -> float:
+    """Milliseconds of CPU for a fixed pure-Python workload: how fast this machine is right now.
+
+    The development machines are virtual and their speed drifts (the same workload measured 146 to 283 ms
+    within one hour); a load figure means little without it. Measured before and after the run."""
+    begin = time.process_time()
+    for _ in range(10):
+        s = 0
+        for i in range(300_000):
+            s += i * i
+    return (time.process_time() - begin) * 1000
 
 
 def cpu_snapshot() -> CpuMeting:
@@ -456,9 +470,11 @@ def meet(args: argparse.Namespace) -> dict[str, Any]:
                   + (f" (× {len(cmds)} processen, elk {_verdeel(args.clients, args.processen)[0]} clients, "
                      f"gespreid gestart)" if len(cmds) > 1 else ""), flush=True)
             kind_voor = resource.getrusage(resource.RUSAGE_CHILDREN)
+            ijk_voor = ijkmeting()
             voor = cpu_snapshot()
             uitslag = _draai_hey(cmds, args.clients / args.rate if args.rate else 0.0)
             na = cpu_snapshot()
+            ijk = (ijk_voor, ijkmeting())
             kind_na = resource.getrusage(resource.RUSAGE_CHILDREN)  # hey, reaped: gone from /proc
             hey_cpu = (kind_na.ru_utime + kind_na.ru_stime) - (kind_voor.ru_utime + kind_voor.ru_stime)
             cpu = cpu_verdeling(voor, na, server.pgid, hey_cpu)
@@ -467,7 +483,8 @@ def meet(args: argparse.Namespace) -> dict[str, Any]:
                             if "Traceback" in r or r.startswith(("ERROR", "CRITICAL"))]
             logstaart = log.read_text(errors="replace")[-4000:] if serverfouten else ""
     return {"args": vars(args), "uitslag": uitslag, "cpu": cpu, "rijen": rijen, "opwarm": opwarm,
-            "serverfouten": serverfouten, "logstaart": logstaart, "kernen": os.cpu_count() or 1}
+            "serverfouten": serverfouten, "logstaart": logstaart, "kernen": os.cpu_count() or 1,
+            "ijk_ms": ijk}
 
 
 def rapport(m: dict[str, Any]) -> tuple[str, bool, bool]:
@@ -502,6 +519,8 @@ def rapport(m: dict[str, Any]) -> tuple[str, bool, bool]:
         f"CPU (kernen in gebruik, van {m['kernen']}): server {cpu['server']:.2f}, PostgreSQL {cpu['postgresql']:.2f}, "
         f"hey {cpu['hey']:.2f}, overig {cpu['overig']:.2f}; machine totaal {cpu['machine']:.2f}"
         + (" — let op: andere processen gebruikten CPU tijdens de meting" if cpu["overig"] > 0.15 else ""))
+    regels.append(f"rekensnelheid van de machine (ijkopdracht, lager is sneller): {m['ijk_ms'][0]:.0f} ms vóór, "
+                  f"{m['ijk_ms'][1]:.0f} ms na de meting (op een rustige machine ~{IJK_RUSTIG_MS} ms)")
     if m["serverfouten"]:
         regels.append(f"serverlog: {len(m['serverfouten'])} fout(en), laatste regels:\n{m['logstaart']}")
     doel_rps = args["rate"] if args["rate"] else DOEL_RPS
@@ -547,7 +566,8 @@ def main(argv: list[str] | None = None) -> int:
             "rps": u.rps, "duur_s": u.duur_s, "totaal": u.totaal,
             "latentie_ms": {f"p{k}": v * 1000 for k, v in u.percentielen_s.items()},
             "statussen": u.statussen, "fouten": u.fouten, "niet_ok": u.niet_ok, "rijen": m["rijen"],
-            "cpu_kernen": m["cpu"], "doel_gehaald": gehaald}, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS))
+            "cpu_kernen": m["cpu"], "ijk_ms": m["ijk_ms"],
+            "doel_gehaald": gehaald}, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS))
     if not klopt:
         return 1
     return 1 if args.streng and not gehaald else 0
