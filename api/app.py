@@ -24,6 +24,7 @@ from api.replay_jobs import ReplayUitvoerder
 from api.routes import advies, besluiten, replay, rulesets, statistiek
 from api.schemas import Gezondheid
 from api.settings import Settings
+from api.web import routes as web
 from engine import standaard_engine
 from engine.casus import Casus
 
@@ -129,6 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.router.routes.append(Route("/v1/advies", advies.post_advies, methods=["POST"], include_in_schema=False))
     for router in (advies.router, besluiten.router, statistiek.router, rulesets.router, replay.router):
         app.include_router(router)
+    web.installeer(app)  # the Dutch web pages (HTML, outside the OpenAPI document)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:

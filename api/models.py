@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
-__all__ = ["AdviesRecord", "BesluitRecord", "ReviewRecord", "ReplayJobRecord", "nieuw_id", "nu"]
+__all__ = ["AdviesRecord", "BesluitRecord", "ReviewRecord", "ReplayJobRecord", "WebSessieRecord", "nieuw_id", "nu"]
 
 
 def nieuw_id() -> str:
@@ -90,3 +90,17 @@ class ReplayJobRecord(SQLModel, table=True):
     gedaan: int = 0
     rapport: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     fout: str | None = Field(default=None, max_length=2000)
+
+
+class WebSessieRecord(SQLModel, table=True):
+    """A signed-in browser (the web pages): only a hash of the session id, never the id or the key itself;
+    the key's id and role, and when the session started and ends. Kept in the database so every worker
+    process sees it."""
+
+    __tablename__ = "web_sessie"
+
+    id: str = Field(primary_key=True, max_length=64)  # sha256 hex of the session id in the cookie
+    key_id: str = Field(max_length=16)
+    rol: str = Field(max_length=32)
+    aangemaakt: dt.datetime = Field(default_factory=nu)
+    verloopt: dt.datetime = Field(index=True)

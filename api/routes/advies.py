@@ -113,6 +113,14 @@ async def post_advies(request: Request) -> Response:
         casus = parse_casus_json(body)
     except CasusFout as exc:
         raise ApiFout.lijst(422, [f.as_dict() for f in exc.fouten]) from exc
+    rij, advies_json = await geef_advies(request.app.state.opslag, casus, wie)
+    return Response(_antwoord(advies_json, rij["id"], rij["aangemaakt"], wie.rol), media_type="application/json")
+
+
+async def geef_advies(opslag: AdviesOpslag, casus: Casus, wie: Principal) -> tuple[dict[str, Any], bytes]:
+    """Evaluate a validated casus, store the advies and return its row and the advies as JSON.
+
+    Shared by POST /v1/advies and the web page "Advies aanvragen"; returns only after the commit."""
     advies = await _advies(casus)
     ruleset = advies["ruleset"]
     advies_json = orjson.dumps(advies)
@@ -123,9 +131,8 @@ async def post_advies(request: Request) -> Response:
         "casus": orjson.Fragment(orjson.dumps(casus.model_dump(mode="json"))),
         "advies": orjson.Fragment(advies_json),
     }
-    opslag: AdviesOpslag = request.app.state.opslag
     await opslag.bewaar(rij)  # the answer is sent only after the commit: every 200 is durable
-    return Response(_antwoord(advies_json, rij["id"], rij["aangemaakt"], wie.rol), media_type="application/json")
+    return rij, advies_json
 
 
 @router.get(
