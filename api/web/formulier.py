@@ -200,4 +200,14 @@ def koppel_fouten(formulier: Formulier, fouten: list[Fout], rijen: list[int]) ->
             veld = "leden[0].id"
         sleutel = html_id(veld) if veld != "(casus)" else "casus_id"
         formulier.fouten.setdefault(sleutel, []).append(fout.melding)
-        formulier.samenvatting.append((sleutel, veld, fout.melding))
+        formulier.samenvatting.append((sleutel, leesbaar(veld), fout.melding))
+
+
+def leesbaar(veld: str) -> str:
+    """An error path for people: `leden[1].leeftijd` -> `Gezinslid 2, leeftijd`."""
+    lid = _LID.match(veld)
+    if lid:
+        rest = veld[lid.end():].lstrip(".")
+        veld = f"Gezinslid {int(lid.group(1)) + 1}" + (f", {rest}" if rest else "")
+    tekst = veld.replace(".", ", ").replace("_", " ")
+    return tekst[:1].upper() + tekst[1:]

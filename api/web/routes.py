@@ -96,7 +96,8 @@ async def aanmelden(request: Request) -> Response:
     bestemming = "/advies/nieuw" if wie.rol in AANVRAGERS else "/aangemeld"
     response = RedirectResponse(bestemming, status_code=303)
     _cookie(response, request, COOKIE, sessie_id, int(GELDIG.total_seconds()))
-    response.delete_cookie(AANMELD_COOKIE, path="/")
+    response.delete_cookie(AANMELD_COOKIE, path="/", httponly=True, samesite="strict",
+                           secure=request.url.scheme == "https")
     return response
 
 

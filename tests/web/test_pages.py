@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from tests.api.helpers import IGNORED, KEYS, post_advies, rows
 from tests.web.conftest import aanmelden, csrf
@@ -82,6 +84,14 @@ def test_not_signed_in_redirects_and_sign_out_ends_the_session(client: TestClien
     assert client.get("/advies/nieuw", follow_redirects=False).status_code == 303
 
 
+def test_an_expired_session_signs_out(client: TestClient, app: FastAPI) -> None:
+    aanmelden(client, "indicatiesteller")
+    with app.state.db.begin() as conn:
+        conn.execute(text("UPDATE web_sessie SET verloopt = :t"), {"t": dt.datetime(2000, 1, 1, tzinfo=dt.UTC)})
+    response = client.get("/advies/nieuw", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/aanmelden"
+
+
 def test_other_roles_get_a_dutch_403(client: TestClient) -> None:
     aanmelden(client, "beleidsmaker")
     response = client.get("/advies/nieuw")
@@ -110,6 +120,7 @@ def test_errors_are_shown_next_to_their_fields_keeping_values(client: TestClient
     assert re.search(r'id="leden-1-leeftijd"[^>]*value="oud"[^>]*aria-invalid="true"', html.replace("\n", " "))
     assert 'aria-describedby="fout-leden-1-leeftijd' in html
     assert 'id="fout-veiligheid-niveau"' in html and 'href="#veiligheid-niveau"' in html
+    assert "Gezinslid 2, leeftijd: moet een geheel getal zijn" in html  # the summary, in words
     assert 'value="moeder"' in html
     assert rows(app, "advies") == []
 
@@ -128,3 +139,13 @@ def test_a_valid_form_stores_the_same_advies_as_the_api(client: TestClient, app:
         assert tekst in pagina.text
     for stap in rij["advies"]["uitleg"]:
         assert stap["tekst"].split("'")[0][:30] in pagina.text.replace("&#39;", "'")
+
+
+def test_advies_page_follows_the_api_readers(client: TestClient, app: FastAPI) -> None:
+    adres = _verstuur(aanmelden(client, "indicatiesteller"), FORMULIER).headers["location"]
+    client.cookies.clear()
+    andere = aanmelden(client, "indicatiesteller_2").get(adres)
+    assert andere.status_code == 403 and "eigen adviezen" in andere.text
+    client.cookies.clear()
+    assert aanmelden(client, "hg_deskundige").get(adres).status_code == 200
+    assert client.get("/advies/" + "0" * 32).status_code == 404
