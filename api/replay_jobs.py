@@ -40,8 +40,14 @@ class ReplayUitvoerder:
         self._pool.submit(voer_uit, self.database_url, job_id, scenario, casussen)
 
     def stop(self) -> None:
+        """Stop the replay process with the server: a running job is abandoned (it is reported as failed
+        once it has been silent for STIL_BEZIG), queued jobs are cancelled. Without terminating it, the
+        server's exit would wait for the running job to finish."""
         if self._pool is not None:
+            processen = list(getattr(self._pool, "_processes", {}).values())  # CPython's executor keeps them here
             self._pool.shutdown(wait=False, cancel_futures=True)
+            for proces in processen:
+                proces.terminate()
             self._pool = None
 
 
