@@ -33,6 +33,7 @@ class ReplayUitvoerder:
     def __init__(self, database_url: str) -> None:
         self.database_url = database_url
         self._pool: ProcessPoolExecutor | None = None
+        self.gestopt: list[Any] = []  # the processes stop() terminated (for tests)
 
     def start(self, job_id: str, scenario: dict[str, Any], casussen: list[dict[str, Any]]) -> None:
         if self._pool is None:
@@ -48,6 +49,7 @@ class ReplayUitvoerder:
             self._pool.shutdown(wait=False, cancel_futures=True)
             for proces in processen:
                 proces.terminate()
+            self.gestopt = processen
             self._pool = None
 
 
