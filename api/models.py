@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
-__all__ = ["AdviesRecord", "BesluitRecord", "ReviewRecord", "ReplayJobRecord", "WebSessieRecord", "nieuw_id", "nu"]
+__all__ = ["AdviesRecord", "BesluitRecord", "ReviewRecord", "ReplayJobRecord", "WebSessieRecord", "nieuw_id", "nu",
+           "utc"]
 
 
 def nieuw_id() -> str:
@@ -18,6 +19,11 @@ def nieuw_id() -> str:
 
 def nu() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def utc(moment: dt.datetime) -> dt.datetime:
+    """A stored time as an aware UTC time: SQLite gives it back without its zone (it is UTC)."""
+    return moment.astimezone(dt.UTC) if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 class AdviesRecord(SQLModel, table=True):

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Engine, update
 
 from api.db import make_engine
-from api.models import ReplayJobRecord, nu
+from api.models import ReplayJobRecord, nu, utc
 
 __all__ = ["ReplayUitvoerder", "voer_uit", "verlopen"]
 
@@ -89,7 +89,7 @@ def voer_uit(database_url: str, job_id: str, scenario_data: dict[str, Any], casu
 
 def verlopen(job: ReplayJobRecord, nu_: dt.datetime) -> bool:
     """Whether a job that is not finished will never finish (its runner is gone)."""
-    bijgewerkt = job.bijgewerkt if job.bijgewerkt.tzinfo else job.bijgewerkt.replace(tzinfo=dt.UTC)
+    bijgewerkt = utc(job.bijgewerkt)
     if job.status == "bezig":
         return nu_ - bijgewerkt > STIL_BEZIG
     if job.status == "wachtend":

@@ -17,6 +17,7 @@ from engine.valuetypes import VALUE_TYPES, check_value
 
 __all__ = [
     "ParameterFout",
+    "as_date",
     "GeenRegelsetFout",
     "ParameterNode",
     "ParameterTree",
@@ -80,15 +81,23 @@ class ParameterNode:
         }
 
 
-def _as_date(key: object, pad: str) -> dt.date:
-    if isinstance(key, dt.date) and not isinstance(key, dt.datetime):
-        return key
-    if isinstance(key, str):
+def as_date(value: object) -> dt.date | None:
+    """A date (not a datetime) or its ISO text as a date; None for anything else."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(key)
+            return dt.date.fromisoformat(value)
         except ValueError:
-            pass
-    raise ParameterFout(pad, f"ingangsdatum {key!r} is geen datum (JJJJ-MM-DD)")
+            return None
+    return None
+
+
+def _as_date(key: object, pad: str) -> dt.date:
+    found = as_date(key)
+    if found is None:
+        raise ParameterFout(pad, f"ingangsdatum {key!r} is geen datum (JJJJ-MM-DD)")
+    return found
 
 
 def _node(pad: str, raw: Mapping[str, Any]) -> ParameterNode:

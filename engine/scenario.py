@@ -19,7 +19,7 @@ import orjson
 import yaml
 
 from engine.errors import Fout
-from engine.parameters import GeenRegelsetFout, ParameterFout, Parameters
+from engine.parameters import GeenRegelsetFout, ParameterFout, Parameters, as_date
 
 if TYPE_CHECKING:
     from engine.core import Engine
@@ -136,15 +136,12 @@ def _tekst(key: str, value: object, fouten: list[Fout]) -> str:
 
 
 def _peildatum(value: object, fouten: list[Fout]) -> dt.date | None:
-    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    fouten.append(Fout("peildatum", "ongeldige datum; gebruik JJJJ-MM-DD"))
-    return None
+    if value is None:
+        return None
+    found = as_date(value)
+    if found is None:
+        fouten.append(Fout("peildatum", "ongeldige datum; gebruik JJJJ-MM-DD"))
+    return found
 
 
 def _basis(engine: Engine, peildatum: dt.date | None, fouten: list[Fout]) -> Parameters | None:

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 from typing import Annotated, Any
 
 import orjson
-import yaml
 from fastapi import APIRouter, Depends, Request, Response
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from api.auth import Principal
-from api.deps import ApiFout, SessionDep, rollen
-from api.models import AdviesRecord, nieuw_id, nu
+from api.bibliotheek import bibliotheek
+from api.deps import ApiFout, SessionDep, lees_body, rollen
+from api.models import AdviesRecord, nieuw_id, nu, utc
 from api.opslag import AdviesOpslag
 from api.schemas import AdviesAntwoord, FoutAntwoord
 from engine import standaard_engine
@@ -28,17 +27,10 @@ router = APIRouter(tags=["advies"])
 MAX_BODY = 256 * 1024
 _ADVIES_ID = re.compile(r"[0-9a-f]{32}")
 _INDICATIESTELLER = rollen("indicatiesteller")
-CASUSSEN = Path(__file__).resolve().parents[2] / "casussen"
 
 
 def _voorbeelden() -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for pad in sorted(CASUSSEN.glob("vj-2020-*.yaml")):
-        document = yaml.safe_load(pad.read_text(encoding="utf-8"))
-        casus = dict(document["casus"])
-        casus["peildatum"] = str(casus.get("peildatum", ""))
-        out[pad.stem] = {"summary": document.get("titel", pad.stem), "value": casus}
-    return out
+    return {stem: {"summary": titel, "value": casus} for stem, titel, casus in bibliotheek("vj-2020-")}
 
 
 def _casus_body() -> dict[str, Any]:
@@ -58,10 +50,8 @@ def _antwoord(advies_json: bytes, advies_id: str, aangemaakt: dt.datetime, rol: 
 
 
 def _tijd(moment: dt.datetime) -> str:
-    """UTC as ISO 8601 with `Z` (SQLite gives the stored time back without its zone: it is UTC)."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
-    return moment.isoformat() + "Z"
+    """UTC as ISO 8601 with `Z`."""
+    return utc(moment).replace(tzinfo=None).isoformat() + "Z"
 
 
 async def _advies(casus: Casus) -> dict[str, Any]:
@@ -75,22 +65,6 @@ async def _advies(casus: Casus) -> dict[str, Any]:
         return await run_in_threadpool(engine.advies, casus)
     except GeenRegelsetFout as exc:
         raise ApiFout(422, "peildatum", str(exc)) from exc
-
-
-async def _lees_body(request: Request) -> bytes:
-    """The request body, refused (413) as soon as it is known to exceed MAX_BODY (never buffering more)."""
-    te_groot = ApiFout(413, "(casus)", f"de casus is groter dan {MAX_BODY // 1024} kB")
-    lengte = request.headers.get("content-length", "")
-    if lengte.isdigit() and int(lengte) > MAX_BODY:
-        raise te_groot
-    delen: list[bytes] = []
-    grootte = 0
-    async for deel in request.stream():
-        grootte += len(deel)
-        if grootte > MAX_BODY:
-            raise te_groot
-        delen.append(deel)
-    return b"".join(delen)
 
 
 @router.post(
@@ -108,7 +82,7 @@ async def post_advies(request: Request) -> Response:
     Alleen voor indicatiestellers (en beheerders). De casus bevat nooit namen, BSN, adressen of
     geboortedata: zulke velden worden geweigerd."""
     wie = _INDICATIESTELLER.toets(request)  # the role check of rollen("indicatiesteller"), without Depends
-    body = await _lees_body(request)
+    body = await lees_body(request, MAX_BODY, "(casus)", f"de casus is groter dan {MAX_BODY // 1024} kB")
     try:
         casus = parse_casus_json(body)
     except CasusFout as exc:

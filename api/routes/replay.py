@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import orjson
-import yaml
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from api.auth import Principal
-from api.deps import ApiFout, SessionDep, rollen
-from api.models import ReplayJobRecord, nu
+from api.bibliotheek import bibliotheek
+from api.deps import ApiFout, SessionDep, lees_body, rollen
+from api.models import ReplayJobRecord, nu, utc
 from api.replay_jobs import ReplayUitvoerder, verlopen
 from api.schemas import FoutAntwoord
 from engine import standaard_engine
@@ -31,7 +30,6 @@ from engine.errors import CasusFout
 from engine.scenario import ScenarioFout, scenario_uit
 
 router = APIRouter(tags=["replay"])
-CASUSSEN = Path(__file__).resolve().parents[2] / "casussen"
 MAX_CASUSSEN = 100_000
 MAX_BODY = 128 * 1024 * 1024
 _JOB_ID = re.compile(r"[0-9a-f]{32}")
@@ -58,14 +56,6 @@ class ReplayJob(BaseModel):
     rapport_url: str
 
 
-def _bibliotheek() -> list[dict[str, Any]]:
-    out = []
-    for pad in sorted(CASUSSEN.glob("*.yaml")):
-        document = yaml.safe_load(pad.read_text(encoding="utf-8"))
-        out.append(orjson.loads(orjson.dumps(document["casus"], default=str)))
-    return out
-
-
 def _valideer(verzoek: ReplayVerzoek) -> tuple[Any, list[dict[str, Any]]]:
     """The scenario and the casussen, or ApiFout(422) with every problem (field path and Dutch reason)."""
     fouten: list[dict[str, str]] = []
@@ -74,7 +64,7 @@ def _valideer(verzoek: ReplayVerzoek) -> tuple[Any, list[dict[str, Any]]]:
         scenario = scenario_uit(verzoek.scenario, standaard_engine())
     except ScenarioFout as exc:
         fouten += [{"veld": _pad("scenario", f.veld), "melding": f.melding} for f in exc.fouten]
-    casussen = _bibliotheek() if verzoek.casussen is None else verzoek.casussen
+    casussen = [casus for _, _, casus in bibliotheek()] if verzoek.casussen is None else verzoek.casussen
     if not casussen:
         fouten.append({"veld": "casussen", "melding": "geen casussen om opnieuw te beoordelen"})
     if len(casussen) > MAX_CASUSSEN:
@@ -101,12 +91,8 @@ def _pad(voor: str, veld: str) -> str:
 
 def _job(job: ReplayJobRecord) -> ReplayJob:
     return ReplayJob(job_id=job.id, scenario=job.scenario, status=job.status, totaal=job.totaal, gedaan=job.gedaan,
-                     aangemaakt=_utc(job.aangemaakt), bijgewerkt=_utc(job.bijgewerkt), fout=job.fout,
+                     aangemaakt=utc(job.aangemaakt), bijgewerkt=utc(job.bijgewerkt), fout=job.fout,
                      status_url=f"/v1/replay/{job.id}", rapport_url=f"/v1/replay/{job.id}/rapport")
-
-
-def _utc(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 @router.post("/v1/replay", summary="Speel een scenario af over de casuïstiek (achtergrondtaak)", status_code=202,
@@ -117,11 +103,9 @@ async def post_replay(request: Request, wie: Beleid) -> ReplayJob:
     """Valideer scenario en casussen, sla de taak op en start de berekening in een apart proces.
 
     Het antwoord (202) wijst naar de status en, zodra die `klaar` is, naar het rapport."""
-    lengte = request.headers.get("content-length", "")
-    if lengte.isdigit() and int(lengte) > MAX_BODY:
-        raise ApiFout(413, "(verzoek)", f"het verzoek is groter dan {MAX_BODY // 2**20} MB")
+    body = await lees_body(request, MAX_BODY, "(verzoek)", f"het verzoek is groter dan {MAX_BODY // 2**20} MB")
     try:
-        verzoek = ReplayVerzoek.model_validate_json(await request.body())
+        verzoek = ReplayVerzoek.model_validate_json(body)
     except ValueError as exc:
         raise ApiFout(422, "(verzoek)", "verwacht een JSON-object met 'scenario' en eventueel 'casussen'") from exc
     scenario, casussen = await run_in_threadpool(_valideer, verzoek)

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from api.auth import Principal, Sleutels
-from api.deps import ApiFout
+from api.deps import ApiFout, lees_body
 from api.routes.advies import geef_advies, vind_advies
 from api.web import formulier as f
 from api.web.sessies import COOKIE, GELDIG, beeindig_sessie, csrf_klopt, csrf_token, nieuwe_sessie, vind_sessie
@@ -57,9 +57,7 @@ def _cookie(response: Response, request: Request, naam: str, waarde: str, max_ag
 
 
 async def _formulier(request: Request) -> dict[str, list[str]]:
-    body = await request.body()
-    if len(body) > MAX_FORMULIER:
-        raise ApiFout(413, "(formulier)", "het formulier is te groot")
+    body = await lees_body(request, MAX_FORMULIER, "(formulier)", "het formulier is te groot")
     return parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True, max_num_fields=2000)
 
 
