@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Route
@@ -92,7 +92,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sleutels = Sleutels(settings.api_keys)
 
     @app.exception_handler(ApiFout)
-    async def api_fout(request: Request, exc: ApiFout) -> JSONResponse:
+    async def api_fout(request: Request, exc: ApiFout) -> Response:
+        if web.is_pagina(request):  # e.g. a form body over its limit (413): a page, not JSON
+            return web.foutpagina(request, exc.status, exc.fouten[0]["melding"])
         return _fouten(exc.status, exc.fouten, exc.headers)
 
     @app.exception_handler(RequestValidationError)
@@ -107,7 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return _fouten(422, fouten)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_fout(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_fout(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 400:
             # FastAPI's only 400: a body it cannot decode (not UTF-8). Like any other body that is not
             # JSON it is invalid input (422, documented), answered after the key and role are checked.
@@ -117,6 +119,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 return _fouten(fout.status, fout.fouten, fout.headers)
             return _fouten(422, [{"veld": "(verzoek)", "melding": "geen geldige JSON (de tekst is geen UTF-8)"}])
         melding = _HTTP_MELDING.get(exc.status_code, str(exc.detail))
+        if web.is_pagina(request):  # an unknown page (404), a wrong method (405): a page, not JSON
+            return web.foutpagina(request, exc.status_code, melding)
         return _fouten(exc.status_code, [{"veld": "(verzoek)", "melding": melding}], dict(exc.headers or {}))
 
     @app.get("/health", tags=["beheer"], summary="Draait de dienst?", response_model=Gezondheid)

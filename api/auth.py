@@ -47,6 +47,10 @@ class Sleutels:
     def __bool__(self) -> bool:
         return bool(self._entries)
 
+    def __contains__(self, principal: object) -> bool:
+        """Whether this principal (key and role) is still configured: a web session ends with its key."""
+        return any(p == principal for _, p in self._entries)
+
     def lookup(self, presented: str) -> Principal | None:
         candidate = presented.encode()
         found: Principal | None = None

@@ -140,13 +140,17 @@ def get_alternatieven(
     de regels die nu op de peildatum gelden (`zelfde_regels` zegt of dat de regels van het advies zijn).
     Op verzoek en niet bij elk advies: het kost een beoordeling per kandidaat-wijziging."""
     record = vind_advies(session, advies_id, wie)
+    return Response(orjson.dumps(alternatieven_van(record)), media_type="application/json")
+
+
+def alternatieven_van(record: AdviesRecord) -> dict[str, Any]:
+    """The what-if of a stored advies under the rules now in force on its peildatum (shared with the pages)."""
     casus = parse_casus(record.casus)
     engine = standaard_engine()
     ruleset = engine.ruleset(casus.peildatum)
     gevonden = alternatieven(casus, ruleset, record.advies if ruleset.hash == record.ruleset_hash else None)
-    antwoord = {"advies_id": record.id, "alternatieven": gevonden, "ruleset": ruleset.identity(),
-                "zelfde_regels": ruleset.hash == record.ruleset_hash}
-    return Response(orjson.dumps(antwoord), media_type="application/json")
+    return {"advies_id": record.id, "alternatieven": gevonden, "ruleset": ruleset.identity(),
+            "zelfde_regels": ruleset.hash == record.ruleset_hash}
 
 
 def vind_advies(session: Session, advies_id: str, wie: Principal) -> AdviesRecord:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
+from sqlmodel import Session
 
 from api.auth import Principal
 from api.deps import ApiFout, SessionDep, rollen
-from api.models import BesluitRecord, ReviewRecord
+from api.models import AdviesRecord, BesluitRecord, ReviewRecord
 from api.routes.advies import vind_advies
 from api.schemas import BesluitAntwoord, BesluitIn, FoutAntwoord, ReviewAntwoord, ReviewIn
 
@@ -40,6 +41,13 @@ def post_besluit(
     """Wat de indicatiesteller werkelijk indiceert. Wijkt dat af van het advies (route, perceel, pakket of
     maatwerk), dan is een reden verplicht: zo leert het beleid van de professionele eigenzinnigheid."""
     record = vind_advies(session, advies_id, wie)
+    opgeslagen = leg_besluit_vast(session, record, besluit, wie)
+    return BesluitAntwoord(besluit_id=opgeslagen.id, advies_id=record.id, afwijkingen=opgeslagen.afwijkingen,
+                           aangemaakt=opgeslagen.aangemaakt)
+
+
+def leg_besluit_vast(session: Session, record: AdviesRecord, besluit: BesluitIn, wie: Principal) -> BesluitRecord:
+    """Store a besluit on this advies (ApiFout 422 on `reden` when it deviates without one)."""
     verschil = afwijkingen(record.advies, besluit)
     reden = (besluit.reden or "").strip() or None
     if verschil and not reden:
@@ -51,8 +59,8 @@ def post_besluit(
     )
     session.add(opgeslagen)
     session.commit()
-    return BesluitAntwoord(besluit_id=opgeslagen.id, advies_id=record.id, afwijkingen=verschil,
-                           aangemaakt=opgeslagen.aangemaakt)
+    session.refresh(opgeslagen)
+    return opgeslagen
 
 
 @router.post("/v1/advies/{advies_id}/review", summary="Review van de onderbouwing door een HG-deskundige",
@@ -63,6 +71,12 @@ def post_review(
 ) -> ReviewAntwoord:
     """Eens of oneens met de onderbouwing, desgewenst per uitlegstap (regel)."""
     record = vind_advies(session, advies_id, wie)
+    opgeslagen = leg_review_vast(session, record, review, wie)
+    return ReviewAntwoord(review_id=opgeslagen.id, advies_id=record.id, aangemaakt=opgeslagen.aangemaakt)
+
+
+def leg_review_vast(session: Session, record: AdviesRecord, review: ReviewIn, wie: Principal) -> ReviewRecord:
+    """Store a review of this advies' rationale (ApiFout 422 on a step whose rule is not in its uitleg)."""
     regels = {u["regel"] for u in record.advies["uitleg"]}
     for i, stap in enumerate(review.stappen):
         if stap.regel not in regels:
@@ -72,4 +86,5 @@ def post_review(
                               toelichting=review.toelichting, stappen=[s.model_dump() for s in review.stappen])
     session.add(opgeslagen)
     session.commit()
-    return ReviewAntwoord(review_id=opgeslagen.id, advies_id=record.id, aangemaakt=opgeslagen.aangemaakt)
+    session.refresh(opgeslagen)
+    return opgeslagen

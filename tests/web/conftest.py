@@ -1,8 +1,22 @@
-"""Fixtures for the web page tests: the API tests' app (SQLite and PostgreSQL), and signed-in clients."""
+"""Fixtures for the web page tests: the API tests' app (SQLite and PostgreSQL), signed-in clients, and for
+the real-browser journeys a real server (`hg-advies serve` on SQLite) and Debian's Chromium via Playwright.
+
+The browser fixtures skip when /usr/bin/chromium or the playwright package is missing (`.ci/run`
+installs Chromium, so in CI they run)."""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -10,8 +24,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from tests.api.conftest import app, database_url, databases, module_client  # noqa: F401  (fixtures)
-from tests.api.helpers import KEYS, TABLES
+from tests.api.helpers import API_KEYS, KEYS, TABLES
 
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[2]
+ARTEFACTEN = ROOT / "test-artefacts" / "web"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
@@ -36,3 +55,65 @@ def client(module_client: TestClient, app: FastAPI) -> TestClient:  # noqa: F811
             conn.execute(text(f"DELETE FROM {table}"))
     module_client.cookies.clear()
     return module_client
+
+
+def _vrije_poort() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        poort: int = s.getsockname()[1]
+        return poort
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    map_ = tmp_path_factory.mktemp("web-server")
+    poort = _vrije_poort()
+    hg_advies = shutil.which("hg-advies", path=str(Path(sys.executable).parent)) or "hg-advies"
+    env = {**os.environ, "HG_API_KEYS": API_KEYS, "HG_DATABASE_URL": f"sqlite:///{map_ / 'hg.sqlite'}"}
+    proces = subprocess.Popen([hg_advies, "serve", "--host", "127.0.0.1", "--port", str(poort)], cwd=map_,
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    basis = f"http://127.0.0.1:{poort}"
+    try:
+        for _ in range(200):
+            try:
+                with urllib.request.urlopen(f"{basis}/health", timeout=1):
+                    break
+            except OSError:
+                if proces.poll() is not None:
+                    pytest.fail(f"server stopped: {proces.stderr.read().decode() if proces.stderr else ''}")
+                time.sleep(0.1)
+        else:
+            pytest.fail("server did not answer /health within 20 s")
+        yield basis
+    finally:
+        proces.terminate()
+        proces.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, driven by Playwright (one browser for all journeys)."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"real-browser test: {CHROMIUM} is missing (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="real-browser test: the playwright package is missing")
+    ARTEFACTEN.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def aanmelden_in_browser(browser: Any, server: str, rol: str, pad: str) -> Any:
+    """A new browser context (own cookies), signed in with the role's key, on `pad`."""
+    context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="nl-NL")
+    pagina = context.new_page()
+    pagina.goto(f"{server}{pad}")
+    assert pagina.url.endswith("/aanmelden")
+    pagina.get_by_label("API-sleutel").fill(KEYS[rol])
+    pagina.get_by_role("button", name="Aanmelden").click()
+    pagina.wait_for_load_state()
+    if not pagina.url.endswith(pad):
+        pagina.goto(f"{server}{pad}")
+    return pagina

@@ -1,0 +1,96 @@
+"""What every web page shares: templates, sign-in state, CSRF, form bodies, error pages, role checks.
+
+The page modules (aanmelden, advies, onderbouwing, scenarios) build on these; none of them touches a
+session cookie or a CSRF token directly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
+
+from api.auth import Principal
+from api.deps import lees_body
+from api.web.sessies import COOKIE, csrf_klopt, csrf_token, vind_sessie
+
+__all__ = ["templates", "pagina", "fout", "csrf_voor", "cookie", "formulier", "wie_is", "naar_aanmelden",
+           "toegang", "csrf_fout", "is_pagina", "ROLNAMEN"]
+
+HIER = Path(__file__).parent
+templates = Jinja2Templates(directory=HIER / "templates")
+MAX_FORMULIER = 64 * 1024
+ROLNAMEN = {"indicatiesteller": "indicatiesteller", "hg_deskundige": "HG-deskundige",
+            "beleidsmaker": "beleidsmaker", "beheerder": "beheerder"}
+templates.env.globals["ROLNAMEN"] = ROLNAMEN
+_API_PADEN = ("/v1/", "/health", "/docs", "/redoc", "/openapi.json", "/static/")
+
+
+def is_pagina(request: Request) -> bool:
+    """A request for a web page (answered in HTML), not for the API."""
+    return not request.url.path.startswith(_API_PADEN)
+
+
+def pagina(request: Request, naam: str, status: int = 200, **context: Any) -> HTMLResponse:
+    context.setdefault("wie", None)
+    context.setdefault("csrf", csrf_voor(request) if context["wie"] else "")
+    return templates.TemplateResponse(request, naam, context, status_code=status)
+
+
+def fout(request: Request, status: int, titel: str, melding: str, wie: Principal | None = None) -> HTMLResponse:
+    return pagina(request, "fout.html", status, titel=titel, melding=melding, wie=wie)
+
+
+def csrf_fout(request: Request, wie: Principal | None = None) -> HTMLResponse:
+    return fout(request, 403, "Verzoek geweigerd", "Het formulier is verlopen of niet van deze site. "
+                "Laad de pagina opnieuw en probeer het nog eens.", wie)
+
+
+def csrf_voor(request: Request) -> str:
+    return csrf_token(request.cookies.get(COOKIE, ""))
+
+
+def cookie(response: Response, request: Request, naam: str, waarde: str, max_age: int) -> None:
+    response.set_cookie(naam, waarde, max_age=max_age, path="/", httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https")
+
+
+async def formulier(request: Request, maximum: int = MAX_FORMULIER) -> dict[str, list[str]]:
+    body = await lees_body(request, maximum, "(formulier)", "het formulier is te groot")
+    return parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True, max_num_fields=2000)
+
+
+def eerste(velden: dict[str, list[str]], naam: str) -> str:
+    return (velden.get(naam) or [""])[0]
+
+
+async def wie_is(request: Request) -> Principal | None:
+    """The principal of the request's session, if it is signed in (and its key still exists)."""
+    wie: Principal | None = await run_in_threadpool(vind_sessie, request.app.state.db, request.cookies.get(COOKIE))
+    if wie is not None and wie not in request.app.state.sleutels:
+        return None  # the key was withdrawn or given another role (HG_API_KEYS): its sessions end with it
+    return wie
+
+
+def naar_aanmelden() -> RedirectResponse:
+    return RedirectResponse("/aanmelden", status_code=303)
+
+
+async def toegang(request: Request, rollen: frozenset[str],
+                  velden: dict[str, list[str]] | None = None) -> Principal | Response:
+    """The signed-in principal if its role may use this page (and, for a form, its CSRF token is right);
+    otherwise the response to give: the sign-in page, a CSRF error or "geen toegang"."""
+    wie = await wie_is(request)
+    if wie is None:
+        return naar_aanmelden()
+    if velden is not None and not csrf_klopt(request.cookies.get(COOKIE), eerste(velden, "csrf")):
+        return csrf_fout(request, wie)
+    if wie.rol not in rollen and wie.rol != "beheerder":
+        return fout(request, 403, "Geen toegang",
+                    f"Met de rol {ROLNAMEN.get(wie.rol, wie.rol)} kunt u deze pagina niet gebruiken.", wie)
+    return wie
