@@ -1,0 +1,164 @@
+"""The seed passage behind each cited source: `rules/bronnen.yaml` read once, references resolved part by part.
+
+A rule, a parameter or a scenario cites its source as a short reference such as "001 §3.1",
+"000 Doelen 3", "001 §3.1 noot 1" or "004"; a compound reference joins parts with ";"
+("001 §3.1; 001 §3.2") and a part may end in a range ("000 Doelen 1-2" means Doelen 1 and Doelen 2).
+`passages` gives, per part, the document title, the section heading and a verbatim passage of the
+seed document, so an explanation can show the text it rests on. It never raises: a part without a
+passage gets an empty heading and text.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = ["gebruikt", "onbekend", "onderdelen", "passages"]
+
+_log = logging.getLogger(__name__)
+
+_DOCUMENT = re.compile(r"^(\d{3})(?!\d)")
+# A trailing integer range, e.g. "000 Doelen 1-2" (also with an en dash).
+_BEREIK = re.compile(r"^(?P<kern>.*\D)(?P<van>\d+)\s*[-–]\s*(?P<tot>\d+)$")
+_MAX_BEREIK = 20  # a longer range is not expanded (it is kept whole and has no passage)
+
+
+@dataclass(frozen=True)
+class _Bronnen:
+    titels: Mapping[str, str]  # document number -> title
+    passages: Mapping[str, tuple[str, str]]  # single reference -> (kop, tekst)
+
+
+def _rules_dir() -> Path:
+    # Found as the parameter files are: next to the rules package (rules.PARAMETER_DIR is rules/parameters).
+    import rules
+
+    return rules.PARAMETER_DIR.parent
+
+
+def _tekst(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+@cache
+def _bronnen() -> _Bronnen:
+    """Load rules/bronnen.yaml once; a missing or broken file gives empty tables (logged), never an error."""
+    pad = _rules_dir() / "bronnen.yaml"
+    try:
+        raw: Any = yaml.safe_load(pad.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        _log.warning("cannot read %s: %s", pad, exc)
+        return _Bronnen({}, {})
+    if not isinstance(raw, Mapping):
+        _log.warning("%s: expected a mapping with 'documenten' and 'passages'", pad)
+        return _Bronnen({}, {})
+    titels: dict[str, str] = {}
+    documenten = raw.get("documenten")
+    if isinstance(documenten, Mapping):
+        for nummer, doc in documenten.items():
+            titels[str(nummer)] = _tekst(doc.get("titel")) if isinstance(doc, Mapping) else ""
+    gevonden: dict[str, tuple[str, str]] = {}
+    entries = raw.get("passages")
+    if isinstance(entries, Mapping):
+        for ref, entry in entries.items():
+            if isinstance(entry, Mapping):
+                gevonden[_sleutel(str(ref))] = (_tekst(entry.get("kop")), _tekst(entry.get("tekst")))
+    return _Bronnen(titels, gevonden)
+
+
+def _sleutel(ref: str) -> str:
+    """A reference with its whitespace collapsed, as it is looked up."""
+    return " ".join(ref.split())
+
+
+def onderdelen(bron: str) -> list[str]:
+    """The single references in `bron`, in order: split on ";", a trailing range expanded.
+
+    >>> onderdelen("000 Doelen 1-2; 001 §3.1 noot 1")
+    ['000 Doelen 1', '000 Doelen 2', '001 §3.1 noot 1']
+    """
+    if not isinstance(bron, str):
+        return []
+    result: list[str] = []
+    for deel in bron.split(";"):
+        deel = _sleutel(deel)
+        if not deel:
+            continue
+        bereik = _BEREIK.match(deel)
+        if bereik and _DOCUMENT.match(deel):
+            van, tot = int(bereik["van"]), int(bereik["tot"])
+            if van <= tot and tot - van < _MAX_BEREIK:
+                result.extend(f"{bereik['kern']}{n}" for n in range(van, tot + 1))
+                continue
+        result.append(deel)
+    return result
+
+
+def passages(bron: str) -> list[dict[str, str]]:
+    """For each part of `bron`, in order: `verwijzing`, `document` (title), `kop` and `tekst`.
+
+    A part without a passage has an empty `kop` and `tekst`, and an empty `document` when its
+    document number is unknown too. Never raises.
+    """
+    data = _bronnen()
+    result: list[dict[str, str]] = []
+    for deel in onderdelen(bron):
+        nummer = _DOCUMENT.match(deel)
+        kop, tekst = data.passages.get(deel, ("", ""))
+        result.append(
+            {
+                "verwijzing": deel,
+                "document": data.titels.get(nummer[1], "") if nummer else "",
+                "kop": kop,
+                "tekst": tekst,
+            }
+        )
+    return result
+
+
+def _scenario_bronnen(map_: Path) -> Iterable[str]:
+    for pad in sorted(map_.glob("*.yaml")) + sorted(map_.glob("*.json")):
+        try:
+            raw: Any = yaml.safe_load(pad.read_text(encoding="utf-8"))  # JSON is YAML too
+        except (OSError, yaml.YAMLError):
+            continue
+        if isinstance(raw, Mapping) and isinstance(raw.get("bron"), str):
+            yield raw["bron"]
+
+
+def gebruikt() -> dict[str, list[str]]:
+    """Every single reference cited by the rules, the parameter files and the scenarios, with where.
+
+    The scenarios are those of the repository's scenarios/ folder, when it is there.
+    """
+    import rules
+    from engine.parameters import load_parameter_tree
+
+    waar: dict[str, list[str]] = {}
+
+    def noteer(bron: str, plek: str) -> None:
+        for deel in onderdelen(bron):
+            waar.setdefault(deel, []).append(plek)
+
+    for r in rules.RULES:
+        noteer(r.bron, f"regel {r.id}")
+    for pad, node in load_parameter_tree(rules.PARAMETER_DIR).nodes.items():
+        noteer(node.bron, f"parameter {pad}")
+    scenarios = _rules_dir().parent / "scenarios"
+    if scenarios.is_dir():
+        for bron in _scenario_bronnen(scenarios):
+            noteer(bron, "scenario")
+    return waar
+
+
+def onbekend() -> list[str]:
+    """The single references in use (rules, parameters, scenarios) that have no passage, sorted."""
+    data = _bronnen()
+    return sorted(deel for deel in gebruikt() if not data.passages.get(deel, ("", ""))[1])
