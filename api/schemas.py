@@ -144,6 +144,9 @@ class ReviewStap(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     regel: str = Field(max_length=80)
+    stap: int | None = Field(default=None, ge=0, le=10_000,
+                             description="Plaats van de stap in `uitleg` (vanaf 0), voor een regel die vaker "
+                             "voorkomt (bijvoorbeeld per gezinslid); de regel moet bij die stap horen")
     oordeel: Literal["eens", "oneens"]
     toelichting: Tekst | None = None
 

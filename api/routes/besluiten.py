@@ -11,7 +11,7 @@ from api.auth import Principal
 from api.deps import ApiFout, SessionDep, rollen
 from api.models import AdviesRecord, BesluitRecord, ReviewRecord
 from api.routes.advies import vind_advies
-from api.schemas import BesluitAntwoord, BesluitIn, FoutAntwoord, ReviewAntwoord, ReviewIn
+from api.schemas import BesluitAntwoord, BesluitIn, FoutAntwoord, ReviewAntwoord, ReviewIn, ReviewStap
 
 router = APIRouter(tags=["besluit en review"])
 FOUTEN: dict[int | str, dict[str, Any]] = {status: {"model": FoutAntwoord} for status in (401, 403, 404, 422)}
@@ -77,14 +77,26 @@ def post_review(
 
 def leg_review_vast(session: Session, record: AdviesRecord, review: ReviewIn, wie: Principal) -> ReviewRecord:
     """Store a review of this advies' rationale (ApiFout 422 on a step whose rule is not in its uitleg)."""
-    regels = {u["regel"] for u in record.advies["uitleg"]}
+    uitleg = record.advies["uitleg"]
+    regels = {u["regel"] for u in uitleg}
     for i, stap in enumerate(review.stappen):
         if stap.regel not in regels:
             melding = f"regel '{stap.regel}' komt niet voor in de uitleg van dit advies"
             raise ApiFout(422, f"stappen[{i}].regel", melding)
+        if stap.stap is not None and (stap.stap >= len(uitleg) or uitleg[stap.stap]["regel"] != stap.regel):
+            melding = f"stap {stap.stap} van de uitleg is niet van regel '{stap.regel}'"
+            raise ApiFout(422, f"stappen[{i}].stap", melding)
     opgeslagen = ReviewRecord(advies_id=record.id, key_id=wie.key_id, oordeel=review.oordeel,
-                              toelichting=review.toelichting, stappen=[s.model_dump() for s in review.stappen])
+                              toelichting=review.toelichting, stappen=[_stap(s) for s in review.stappen])
     session.add(opgeslagen)
     session.commit()
     session.refresh(opgeslagen)
+    return opgeslagen
+
+
+def _stap(stap: ReviewStap) -> dict[str, Any]:
+    """A step judgement as stored: `stap` (the place in the uitleg) only when it was given."""
+    opgeslagen = stap.model_dump()
+    if opgeslagen["stap"] is None:
+        del opgeslagen["stap"]
     return opgeslagen

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlmodel import Session
+from typing import Any
+
+from sqlalchemy import Engine, func
+from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
 
+from api.auth import Principal
 from api.deps import ApiFout
-from api.routes.advies import geef_advies
+from api.models import AdviesRecord, BesluitRecord, ReviewRecord
+from api.routes.advies import alternatieven_van, geef_advies, vind_advies
+from api.routes.besluiten import leg_besluit_vast
+from api.schemas import BesluitIn
+from api.web.besluit import BesluitFormulier
 from api.web import formulier as f
 from api.web import pagina as p
 from engine.casus import parse_casus
@@ -50,11 +56,10 @@ async def advies_aanvragen(request: Request) -> Response:
     return p.pagina(request, "advies_formulier.html", 422, wie=wie, form=form, k=f)
 
 
-async def lees_advies(request: Request, advies_id: str, wie: Any) -> Any:
+async def lees_advies(request: Request, advies_id: str, wie: Principal) -> AdviesRecord | Response:
     """The stored advies record (as GET /v1/advies/{id} reads it), or the error page to show instead."""
-    from api.routes.advies import vind_advies
 
-    def lees() -> Any:
+    def lees() -> AdviesRecord:
         with Session(request.app.state.db) as session:
             return vind_advies(session, advies_id, wie)
 
@@ -65,6 +70,22 @@ async def lees_advies(request: Request, advies_id: str, wie: Any) -> Any:
         return p.fout(request, exc.status, titel, exc.fouten[0]["melding"].capitalize(), wie)
 
 
+def _besluiten(db: Engine, advies_id: str) -> list[BesluitRecord]:
+    with Session(db) as session:
+        query = select(BesluitRecord).where(BesluitRecord.advies_id == advies_id)
+        return list(session.exec(query.order_by(BesluitRecord.aangemaakt)))  # type: ignore[arg-type]
+
+
+async def _advies_pagina(request: Request, wie: Principal, record: AdviesRecord, status: int = 200,
+                         besluit: BesluitFormulier | None = None, melding: str | None = None) -> Response:
+    besluiten = await run_in_threadpool(_besluiten, request.app.state.db, record.id)
+    wat_als = await run_in_threadpool(alternatieven_van, record)
+    return p.pagina(request, "advies.html", status, wie=wie, record=record, a=record.advies, besluiten=besluiten,
+                    wat_als=wat_als, besluit=besluit or BesluitFormulier.van_advies(record.advies),
+                    mag_besluiten=wie.rol in AANVRAGERS or wie.rol == "beheerder", melding=melding,
+                    K=BesluitFormulier)
+
+
 @router.get("/advies/{advies_id}")
 async def advies_pagina(request: Request, advies_id: str) -> Response:
     wie = await p.toegang(request, LEZERS)
@@ -73,4 +94,75 @@ async def advies_pagina(request: Request, advies_id: str) -> Response:
     record = await lees_advies(request, advies_id, wie)
     if isinstance(record, Response):
         return record
-    return p.pagina(request, "advies.html", wie=wie, record=record, a=record.advies)
+    melding = "Het besluit is vastgelegd." if request.query_params.get("besluit") == "vastgelegd" else None
+    return await _advies_pagina(request, wie, record, melding=melding)
+
+
+@router.post("/advies/{advies_id}/besluit")
+async def besluit_vastleggen(request: Request, advies_id: str) -> Response:
+    velden = await p.formulier(request)
+    wie = await p.toegang(request, AANVRAGERS, velden)
+    if isinstance(wie, Response):
+        return wie
+    record = await lees_advies(request, advies_id, wie)
+    if isinstance(record, Response):
+        return record
+    form = BesluitFormulier.lees(velden, record.advies)
+    if form.besluit is not None:
+
+        def bewaar(besluit: BesluitIn) -> None:
+            with Session(request.app.state.db) as session:
+                leg_besluit_vast(session, record, besluit, wie)
+
+        try:
+            await run_in_threadpool(bewaar, form.besluit)
+        except ApiFout as exc:
+            for fout in exc.fouten:
+                form.fout(fout["veld"], fout["melding"])
+        else:
+            return RedirectResponse(f"/advies/{record.id}?besluit=vastgelegd#besluit", status_code=303)
+    return await _advies_pagina(request, wie, record, 422, besluit=form)
+
+
+PER_PAGINA = 50
+
+
+def _adviezen(db: Engine, wie: Principal, casus_id: str, pagina: int) -> tuple[list[Any], bool]:
+    """One page of adviezen, newest first, with their latest besluit's deviations and their review count;
+    an indicatiesteller sees only their own (as GET /v1/advies/{id})."""
+    kolommen = (AdviesRecord.id, AdviesRecord.casus_id, AdviesRecord.aangemaakt, AdviesRecord.route,
+                AdviesRecord.perceel, AdviesRecord.pakket)
+    query = select(*kolommen).order_by(AdviesRecord.aangemaakt.desc())  # type: ignore[attr-defined]
+    if wie.rol == "indicatiesteller":
+        query = query.where(AdviesRecord.key_id == wie.key_id)
+    if casus_id:
+        query = query.where(AdviesRecord.casus_id == casus_id)
+    with Session(db) as session:
+        rijen = list(session.exec(query.offset(pagina * PER_PAGINA).limit(PER_PAGINA + 1)))
+        ids = [r.id for r in rijen[:PER_PAGINA]]
+        besluiten: dict[str, BesluitRecord] = {}
+        reviews: dict[str, int] = {}
+        if ids:
+            for b in session.exec(select(BesluitRecord).where(BesluitRecord.advies_id.in_(ids))  # type: ignore[attr-defined]
+                                  .order_by(BesluitRecord.aangemaakt)):  # type: ignore[arg-type]
+                besluiten[b.advies_id] = b
+            for advies_id, aantal in session.exec(
+                    select(ReviewRecord.advies_id, func.count()).where(ReviewRecord.advies_id.in_(ids))  # type: ignore[attr-defined]
+                    .group_by(ReviewRecord.advies_id)):
+                reviews[advies_id] = aantal
+    lijst = [{"id": r.id, "casus_id": r.casus_id, "aangemaakt": r.aangemaakt, "route": r.route, "perceel": r.perceel,
+              "pakket": r.pakket, "besluit": besluiten.get(r.id), "reviews": reviews.get(r.id, 0)}
+             for r in rijen[:PER_PAGINA]]
+    return lijst, len(rijen) > PER_PAGINA
+
+
+@router.get("/adviezen")
+async def adviezen(request: Request) -> Response:
+    wie = await p.toegang(request, LEZERS)
+    if isinstance(wie, Response):
+        return wie
+    casus_id = request.query_params.get("casus", "").strip()[:64]
+    pagina_tekst = request.query_params.get("pagina", "1")
+    pagina = int(pagina_tekst) - 1 if pagina_tekst.isdigit() and 0 < int(pagina_tekst) <= 10_000 else 0
+    lijst, meer = await run_in_threadpool(_adviezen, request.app.state.db, wie, casus_id, pagina)
+    return p.pagina(request, "adviezen.html", wie=wie, adviezen=lijst, casus=casus_id, pagina=pagina + 1, meer=meer)

@@ -28,6 +28,27 @@ MAX_FORMULIER = 64 * 1024
 ROLNAMEN = {"indicatiesteller": "indicatiesteller", "hg_deskundige": "HG-deskundige",
             "beleidsmaker": "beleidsmaker", "beheerder": "beheerder"}
 templates.env.globals["ROLNAMEN"] = ROLNAMEN
+WAARDEN = {"true": "ja", "false": "nee", "null": "geen"}
+
+
+def woord(tekst: str) -> str:
+    """A code or path in words: `hg_arrangement` -> `hg arrangement`, `inzet.specialistisch` -> `inzet, specialistisch`."""
+    return str(tekst).replace("_", " ").replace(".", ", ")
+
+
+def waarde(w: Any) -> str:
+    """A fact's or parameter's value in words (yes/no, lists, mappings)."""
+    if isinstance(w, bool):
+        return "ja" if w else "nee"
+    if isinstance(w, list):
+        return " / ".join(waarde(x) for x in w)
+    if isinstance(w, dict):
+        return ", ".join(f"{woord(str(k))}: {waarde(v)}" for k, v in w.items())
+    return woord(w) if isinstance(w, str) else str(w)
+
+
+templates.env.filters["woord"] = woord
+templates.env.filters["waarde"] = waarde
 _API_PADEN = ("/v1/", "/health", "/docs", "/redoc", "/openapi.json", "/static/")
 
 
