@@ -1,7 +1,14 @@
-"""The standalone HTML replay report: a Jinja2 template with inline CSS and inline SVG bar charts."""
+"""The HTML replay report: a Jinja2 template with inline CSS and inline SVG bar charts.
+
+The standalone page (`hg-advies replay --format html`, GET /v1/replay/{id}/rapport?format=html) is
+`templates/replay.html.j2`; the web pages show the same report inside their own layout (`rapport_delen`).
+Both are made of the macros in `templates/replay_delen.html.j2`, so the charts, tables and key figures
+have one implementation.
+"""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from html import escape
 from typing import Any
@@ -11,7 +18,7 @@ from markupsafe import Markup
 
 from cli.replay_report import getal, velden_van, verdeling_rijen, waarde_tekst
 
-__all__ = ["MAX_HTML_CASUSSEN", "html", "staafdiagram"]
+__all__ = ["MAX_HTML_CASUSSEN", "html", "rapport_context", "rapport_delen", "staafdiagram"]
 
 MAX_HTML_CASUSSEN = 10_000
 """The page lists at most this many changed casussen (the page stays loadable); json and csv list all."""
@@ -52,6 +59,7 @@ def staafdiagram(veld: str, verdeling: Mapping[str, Mapping[str, int]]) -> Marku
     return Markup("".join(delen))  # noqa: S704  # built above; every text from the report is escaped
 
 
+@functools.cache
 def _omgeving() -> Environment:
     omgeving = Environment(loader=PackageLoader("cli", "templates"), autoescape=select_autoescape(default=True),
                            trim_blocks=True, lstrip_blocks=True)
@@ -60,8 +68,9 @@ def _omgeving() -> Environment:
     return omgeving
 
 
-def html(report: Mapping[str, Any]) -> str:
-    """The whole report as one standalone HTML page (Dutch, no scripts, no external resources)."""
+def rapport_context(report: Mapping[str, Any], max_casussen: int = MAX_HTML_CASUSSEN) -> dict[str, Any]:
+    """What the report's templates need besides the report `r`: the distributions with their charts, the
+    share of changed casussen, the hours before and after, and how many changed casussen to list."""
     verdelingen = []
     for veld in velden_van(report):
         verdeling = report["verdeling"].get(veld, {})
@@ -71,11 +80,35 @@ def html(report: Mapping[str, Any]) -> str:
         })
     uren = report["uren_per_week"]
     totaal = int(report["totaal"])
-    return _omgeving().get_template("replay.html.j2").render(
-        r=report,
-        verdelingen=verdelingen,
-        aandeel=f"{int(report['gewijzigd']) / totaal:.1%}".replace(".", ",") if totaal else "—",
-        uren_voor=float(uren["voor"]),
-        uren_na=float(uren["na"]),
-        max_casussen=MAX_HTML_CASUSSEN,
-    )
+    return {
+        "verdelingen": verdelingen,
+        "aandeel": f"{int(report['gewijzigd']) / totaal:.1%}".replace(".", ",") if totaal else "—",
+        "uren_voor": float(uren["voor"]),
+        "uren_na": float(uren["na"]),
+        "max_casussen": max_casussen,
+    }
+
+
+def html(report: Mapping[str, Any]) -> str:
+    """The whole report as one standalone HTML page (Dutch, no scripts, no external resources)."""
+    return _omgeving().get_template("replay.html.j2").render(r=report, **rapport_context(report))
+
+
+def rapport_delen(report: Mapping[str, Any], max_casussen: int = MAX_HTML_CASUSSEN,
+                  regel_href: str | None = None) -> dict[str, Any]:
+    """The report's parts, rendered for a page with its own layout and headings (the web pages): the
+    scenario, warnings, key figures, distributions (charts and tables), changed and invalid casussen as
+    HTML (`Markup`), with the figures of `rapport_context`. `regel_href`: each rule id of a changed casus
+    links to `regel_href + rule id`."""
+    context = rapport_context(report, max_casussen)
+    delen = _omgeving().get_template("replay_delen.html.j2").module
+    return {
+        **context,
+        "scenario": delen.scenario_gegevens(report),  # type: ignore[attr-defined]
+        "waarschuwingen": delen.waarschuwingen(report),  # type: ignore[attr-defined]
+        "kerncijfers": delen.kerncijfers(  # type: ignore[attr-defined]
+            report, context["aandeel"], context["uren_voor"], context["uren_na"]),
+        "grafieken": delen.verdelingen(context["verdelingen"]),  # type: ignore[attr-defined]
+        "casussen": delen.gewijzigde_casussen(report, max_casussen, regel_href),  # type: ignore[attr-defined]
+        "ongeldig": delen.ongeldige_casussen(report, max_casussen) if report.get("ongeldig") else Markup(""),  # type: ignore[attr-defined]
+    }

@@ -27,7 +27,7 @@ from api.schemas import FoutAntwoord
 from engine import standaard_engine
 from engine.casus import parse_casus
 from engine.errors import CasusFout
-from engine.scenario import ScenarioFout, scenario_uit
+from engine.scenario import Scenario, ScenarioFout, scenario_uit
 
 router = APIRouter(tags=["replay"])
 MAX_CASUSSEN = 100_000
@@ -56,15 +56,20 @@ class ReplayJob(BaseModel):
     rapport_url: str
 
 
-def _valideer(verzoek: ReplayVerzoek) -> tuple[Any, list[dict[str, Any]]]:
-    """The scenario and the casussen, or ApiFout(422) with every problem (field path and Dutch reason)."""
+def valideer(scenario_data: object,
+             casussen: list[dict[str, Any]] | None = None) -> tuple[Scenario, list[dict[str, Any]]]:
+    """The scenario and the casussen (without casussen: the project's casuïstiek), or ApiFout(422) with
+    every problem (`scenario.<veld>` or `casussen[i].<veld>`, with the Dutch reason).
+
+    POST /v1/replay and the web page "Scenario's" validate with this one function."""
     fouten: list[dict[str, str]] = []
     scenario = None
     try:
-        scenario = scenario_uit(verzoek.scenario, standaard_engine())
+        scenario = scenario_uit(scenario_data, standaard_engine())
     except ScenarioFout as exc:
         fouten += [{"veld": _pad("scenario", f.veld), "melding": f.melding} for f in exc.fouten]
-    casussen = [casus for _, _, casus in bibliotheek()] if verzoek.casussen is None else verzoek.casussen
+    if casussen is None:
+        casussen = [casus for _, _, casus in bibliotheek()]
     if not casussen:
         fouten.append({"veld": "casussen", "melding": "geen casussen om opnieuw te beoordelen"})
     if len(casussen) > MAX_CASUSSEN:
@@ -80,7 +85,21 @@ def _valideer(verzoek: ReplayVerzoek) -> tuple[Any, list[dict[str, Any]]]:
             break
     if fouten:
         raise ApiFout.lijst(422, fouten)
+    assert scenario is not None  # a refused scenario adds a Fout
     return scenario, casussen
+
+
+def start_replay(request: Request, wie: Principal, scenario_data: dict[str, Any], scenario: Scenario,
+                 casussen: list[dict[str, Any]]) -> ReplayJobRecord:
+    """Store a new job for a validated scenario (`valideer`) and hand it to this server process' replay
+    process. Only the scenario's name is stored with the job; its report repeats the scenario."""
+    job = ReplayJobRecord(key_id=wie.key_id, scenario=scenario.naam, status="wachtend", totaal=len(casussen))
+    with Session(request.app.state.db, expire_on_commit=False) as session:
+        session.add(job)
+        session.commit()
+    uitvoerder: ReplayUitvoerder = request.app.state.replay
+    uitvoerder.start(job.id, scenario_data, casussen)
+    return job
 
 
 def _pad(voor: str, veld: str) -> str:
@@ -108,17 +127,14 @@ async def post_replay(request: Request, wie: Beleid) -> ReplayJob:
         verzoek = ReplayVerzoek.model_validate_json(body)
     except ValueError as exc:
         raise ApiFout(422, "(verzoek)", "verwacht een JSON-object met 'scenario' en eventueel 'casussen'") from exc
-    scenario, casussen = await run_in_threadpool(_valideer, verzoek)
-    job = ReplayJobRecord(key_id=wie.key_id, scenario=scenario.naam, status="wachtend", totaal=len(casussen))
-    with Session(request.app.state.db, expire_on_commit=False) as session:
-        session.add(job)
-        session.commit()
-    uitvoerder: ReplayUitvoerder = request.app.state.replay
-    uitvoerder.start(job.id, verzoek.scenario, casussen)
+    scenario, casussen = await run_in_threadpool(valideer, verzoek.scenario, verzoek.casussen)
+    job = start_replay(request, wie, verzoek.scenario, scenario, casussen)
     return _job(job)
 
 
-def _vind(session: Session, job_id: str, wie: Principal) -> ReplayJobRecord:
+def vind_job(session: Session, job_id: str, wie: Principal) -> ReplayJobRecord:
+    """The job if `wie` may see it (its owner, or a beheerder), else ApiFout(404); a job whose runner is
+    gone is marked failed here."""
     job = session.get(ReplayJobRecord, job_id) if _JOB_ID.fullmatch(job_id) else None
     if job is None or (wie.rol != "beheerder" and job.key_id != wie.key_id):
         raise ApiFout(404, "job_id", f"geen replay met id '{job_id[:40]}'")
@@ -134,7 +150,7 @@ def _vind(session: Session, job_id: str, wie: Principal) -> ReplayJobRecord:
             responses={401: {"model": FoutAntwoord}, 403: {"model": FoutAntwoord}, 404: {"model": FoutAntwoord}})
 def get_replay(job_id: str, session: SessionDep, wie: Beleid) -> ReplayJob:
     """Een beleidsmaker ziet de eigen replays, een beheerder alle."""
-    return _job(_vind(session, job_id, wie))
+    return _job(vind_job(session, job_id, wie))
 
 
 @router.get("/v1/replay/{job_id}/rapport", summary="Het rapport van een afgeronde replay",
@@ -143,7 +159,11 @@ def get_replay(job_id: str, session: SessionDep, wie: Beleid) -> ReplayJob:
                        409: {"model": FoutAntwoord, "description": "De replay is nog niet klaar of mislukt"}})
 def get_rapport(job_id: str, session: SessionDep, wie: Beleid, format: Literal["json", "html"] = "json") -> Response:
     """`format=html`: the same standalone HTML report as `hg-advies replay --format html`."""
-    job = _vind(session, job_id, wie)
+    return rapport_antwoord(vind_job(session, job_id, wie), format)
+
+
+def rapport_antwoord(job: ReplayJobRecord, format: Literal["json", "html"] = "json") -> Response:
+    """A finished job's report as JSON or as the standalone HTML page; ApiFout(409) while it is not done."""
     if job.status != "klaar" or job.rapport is None:
         melding = job.fout if job.status == "mislukt" else f"de replay is nog niet klaar (status: {job.status})"
         raise ApiFout(409, "job_id", melding or "geen rapport")

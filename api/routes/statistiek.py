@@ -1,4 +1,6 @@
-"""GET /v1/statistiek/afwijkingen: aggregates of professionals' deviations, never individual advies."""
+"""GET /v1/statistiek/afwijkingen: aggregates of professionals' deviations, never individual advies.
+
+`bereken_afwijkingen` is the computation; the API route and the web page "Afwijkingen" both call it."""
 
 from __future__ import annotations
 
@@ -6,12 +8,14 @@ from collections import Counter
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from api.auth import Principal
 from api.deps import SessionDep, rollen
 from api.models import BesluitRecord, ReviewRecord
 from api.schemas import Afwijkingen, FoutAntwoord, RegelAfwijking
+
+__all__ = ["router", "bereken_afwijkingen"]
 
 router = APIRouter(tags=["statistiek"])
 
@@ -20,6 +24,12 @@ router = APIRouter(tags=["statistiek"])
             response_model=Afwijkingen, responses={401: {"model": FoutAntwoord}, 403: {"model": FoutAntwoord}})
 def afwijkingen(session: SessionDep, wie: Annotated[Principal, Depends(rollen("beleidsmaker"))]) -> Afwijkingen:
     """Per advies telt het laatste besluit. Alleen aantallen: geen advies, casus of besluit afzonderlijk."""
+    return bereken_afwijkingen(session)
+
+
+def bereken_afwijkingen(session: Session) -> Afwijkingen:
+    """The deviation aggregates: the latest besluit per advies, per field and per rule that shaped the advies,
+    with the HG-deskundigen's disagreements per rule."""
     laatste: dict[str, BesluitRecord] = {}
     for besluit in session.exec(select(BesluitRecord).order_by(BesluitRecord.aangemaakt)):  # type: ignore[arg-type]
         laatste[besluit.advies_id] = besluit
