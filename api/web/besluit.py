@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from api.routes.besluiten import afwijkingen
 from api.schemas import BesluitIn, Perceel, Resultaatgebied, Route
+from api.web.pagina import label
 
 __all__ = ["BesluitFormulier"]
 
@@ -22,7 +23,7 @@ _VELDEN = {"route": "Route", "perceel": "Perceel", "pakket": "Pakket", "maatwerk
 
 
 def _label(waarde: object) -> str:
-    tekst = str(waarde).replace("_", " ")
+    tekst = label(waarde)
     return tekst[:1].upper() + tekst[1:]
 
 

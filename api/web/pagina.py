@@ -47,7 +47,25 @@ def waarde(w: Any) -> str:
     return woord(w) if isinstance(w, str) else str(w)
 
 
+# Codes of the contract as professionals write them; any other code is shown as its words (`woord`).
+LABELS = {"hg_arrangement": "HG-arrangement", "basishulp_wijkteam": "basishulp door het wijkteam",
+          "buiten_scope": "buiten scope (geen HG-arrangement)", "wijkteam": "wijkteam",
+          "centrum_dakloosheid": "Centrum Dakloosheid", "toeleiding_schulddienstverlening": "toeleiding naar schuldhulp",
+          "specialistische_individuele_hulp": "specialistische individuele hulp"}
+
+
+def label(code: object) -> str:
+    return LABELS.get(str(code), woord(str(code)))
+
+
+def uren(getal: float | int | None) -> str:
+    """Hours in Dutch notation: 2.25 -> 2,25."""
+    return "" if getal is None else f"{getal:.2f}".replace(".", ",")
+
+
 templates.env.filters["woord"] = woord
+templates.env.filters["label"] = label
+templates.env.filters["uren"] = uren
 templates.env.filters["waarde"] = waarde
 _API_PADEN = ("/v1/", "/health", "/docs", "/redoc", "/openapi.json", "/static/")
 

@@ -47,8 +47,32 @@ def test_sign_in_fill_in_the_form_and_read_the_advies(browser: Any, server: str)
         assert pagina.get_by_role("heading", name="Advies voor casus BROWSER-1").is_visible()
         assert pagina.get_by_role("table").first.is_visible()
         tekst = pagina.locator("main").inner_text()
-        for verwacht in ("hg arrangement", "Totaal", "zoon", "systeemgerichte hulp", "Uitleg"):
+        for verwacht in ("HG-arrangement", "Totaal", "zoon", "systeemgerichte hulp", "Uitleg"):
             assert verwacht in tekst, verwacht
+        assert pagina.get_by_role("heading", name="Wat zou het advies veranderen?").is_visible()
         pagina.screenshot(path=str(ARTEFACTEN / "advies.png"), full_page=True)
+        pagina.screenshot(path=str(ARTEFACTEN / "advies-boven.png"))
+
+        # Besluit vastleggen: deviating needs a reason (the error is tied to the field), then it is stored.
+        besluit = pagina.locator("form.besluit")
+        besluit.get_by_label("Afwijken van het advies").check()
+        besluit.get_by_label("Pakket", exact=True).select_option("2")
+        besluit.get_by_role("button", name="Besluit vastleggen").click()
+        assert pagina.locator("#foutsamenvatting").is_visible()
+        reden = pagina.get_by_label("Reden of toelichting")
+        assert reden.get_attribute("aria-invalid") == "true"
+        assert pagina.get_by_label("Pakket", exact=True).input_value() == "2"  # the choice is kept
+        reden.fill("Moeder heeft een sterk netwerk; pakket 2 volstaat.")
+        pagina.locator("form.besluit").get_by_role("button", name="Besluit vastleggen").click()
+        pagina.wait_for_url("**/advies/*?besluit=vastgelegd*")
+        assert pagina.get_by_role("status").inner_text() == "Het besluit is vastgelegd."
+        tabel = pagina.get_by_role("table", name="Vastgelegde besluiten (het laatste telt)")
+        assert "pakket" in tabel.inner_text() and "sterk netwerk" in tabel.inner_text()
+        pagina.locator("#besluit").screenshot(path=str(ARTEFACTEN / "advies-besluit.png"))
+
+        # The advies is in "Mijn adviezen", with its deviating besluit.
+        pagina.get_by_role("link", name="Mijn adviezen").click()
+        rij = pagina.get_by_role("row").filter(has_text="BROWSER-1")
+        assert "afwijkend (pakket)" in rij.inner_text()
     finally:
         pagina.context.close()
