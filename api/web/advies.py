@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
 from typing import Any
 
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
@@ -16,9 +16,9 @@ from api.models import AdviesRecord, BesluitRecord, ReviewRecord
 from api.routes.advies import alternatieven_van, geef_advies, vind_advies
 from api.routes.besluiten import leg_besluit_vast
 from api.schemas import BesluitIn
-from api.web.besluit import BesluitFormulier
 from api.web import formulier as f
 from api.web import pagina as p
+from api.web.besluit import BesluitFormulier
 from engine.casus import parse_casus
 from engine.errors import CasusFout, Fout
 
@@ -132,7 +132,8 @@ def _adviezen(db: Engine, wie: Principal, casus_id: str, pagina: int) -> tuple[l
     an indicatiesteller sees only their own (as GET /v1/advies/{id})."""
     kolommen = (AdviesRecord.id, AdviesRecord.casus_id, AdviesRecord.aangemaakt, AdviesRecord.route,
                 AdviesRecord.perceel, AdviesRecord.pakket)
-    query = select(*kolommen).order_by(AdviesRecord.aangemaakt.desc())  # type: ignore[attr-defined]
+    query = select(*kolommen).order_by(  # type: ignore[call-overload]
+        AdviesRecord.aangemaakt.desc())  # type: ignore[attr-defined]
     if wie.rol == "indicatiesteller":
         query = query.where(AdviesRecord.key_id == wie.key_id)
     if casus_id:

@@ -66,9 +66,10 @@ class BesluitFormulier:
             form.fout("keuze", "kies 'Akkoord met het advies' of 'Afwijken van het advies'")
             return form
         try:
-            besluit = BesluitIn(route=form.route, perceel=form.perceel or None,  # type: ignore[arg-type]
-                                pakket=int(form.pakket) if form.pakket.isdigit() else (form.pakket or None),
-                                maatwerk=form.maatwerk, reden=form.reden or None)
+            besluit = BesluitIn.model_validate({
+                "route": form.route, "perceel": form.perceel or None,
+                "pakket": int(form.pakket) if form.pakket.isdigit() else (form.pakket or None),
+                "maatwerk": form.maatwerk, "reden": form.reden or None})
         except ValidationError as exc:
             for fout in exc.errors():
                 veld = str(fout["loc"][0]) if fout["loc"] else "keuze"

@@ -27,8 +27,8 @@ from api.routes.advies import alternatieven_van
 from api.routes.besluiten import leg_review_vast
 from api.schemas import ReviewIn
 from api.web import pagina as p
-from api.web.pagina import WAARDEN, woord
 from api.web.advies import LEZERS, lees_advies
+from api.web.pagina import WAARDEN, woord
 from engine.bronnen import passages
 
 __all__ = ["router", "REVIEWERS", "feit"]

@@ -32,7 +32,7 @@ WAARDEN = {"true": "ja", "false": "nee", "null": "geen"}
 
 
 def woord(tekst: str) -> str:
-    """A code or path in words: `hg_arrangement` -> `hg arrangement`, `inzet.specialistisch` -> `inzet, specialistisch`."""
+    """A code or path in words: `hg_arrangement` -> `hg arrangement`, `inzet.duur` -> `inzet, duur`."""
     return str(tekst).replace("_", " ").replace(".", ", ")
 
 
@@ -50,7 +50,8 @@ def waarde(w: Any) -> str:
 # Codes of the contract as professionals write them; any other code is shown as its words (`woord`).
 LABELS = {"hg_arrangement": "HG-arrangement", "basishulp_wijkteam": "basishulp door het wijkteam",
           "buiten_scope": "buiten scope (geen HG-arrangement)", "wijkteam": "wijkteam",
-          "centrum_dakloosheid": "Centrum Dakloosheid", "toeleiding_schulddienstverlening": "toeleiding naar schuldhulp",
+          "centrum_dakloosheid": "Centrum Dakloosheid",
+          "toeleiding_schulddienstverlening": "toeleiding naar schuldhulp",
           "specialistische_individuele_hulp": "specialistische individuele hulp"}
 
 

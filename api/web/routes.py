@@ -13,7 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from api.web import aanmelden, advies, onderbouwing
+from api.web import aanmelden, advies, onderbouwing, scenarios
 from api.web.pagina import HIER, fout, is_pagina
 
 __all__ = ["installeer", "is_pagina", "foutpagina"]
@@ -24,7 +24,7 @@ _TITELS = {400: "Ongeldig verzoek", 401: "Niet aangemeld", 403: "Geen toegang", 
 
 
 def installeer(app: FastAPI) -> None:
-    for module in (aanmelden, advies, onderbouwing):
+    for module in (aanmelden, advies, onderbouwing, scenarios):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=HIER / "static"), name="static")
 

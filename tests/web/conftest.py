@@ -95,7 +95,8 @@ def browser() -> Iterator[Any]:
     """Debian's Chromium, headless, driven by Playwright (one browser for all journeys)."""
     verplicht = os.environ.get("HG_TEST_BROWSER") == "verplicht"  # set by .ci/run: never skip there
     if not CHROMIUM.exists():
-        (pytest.fail if verplicht else pytest.skip)(f"real-browser test: {CHROMIUM} is missing (apt-get install chromium)")
+        melding = f"real-browser test: {CHROMIUM} is missing (apt-get install chromium)"
+        (pytest.fail if verplicht else pytest.skip)(melding)
     try:
         from playwright import sync_api
     except ImportError:

@@ -49,15 +49,18 @@ def test_read_the_reasoning_with_its_sources_and_review_it(browser: Any, server:
         stappen.nth(7).screenshot(path=str(ARTEFACTEN / "onderbouwing-stap.png"))
 
         # Submitting without an overall judgement shows the error, tied to its field.
-        pagina.get_by_role("group", name="Uw oordeel over stap 2", exact=True).get_by_label("Oneens", exact=True).check()
-        pagina.get_by_label("Toelichting bij stap 2", exact=True).fill("Meewerken van de vader is niet onderzocht.")
+        stap2 = pagina.get_by_role("group", name="Uw oordeel over stap 2", exact=True)
+        stap2.get_by_label("Oneens", exact=True).check()
+        toelichting = pagina.get_by_label("Toelichting bij stap 2", exact=True)
+        toelichting.fill("Meewerken van de vader is niet onderzocht.")
         pagina.get_by_role("button", name="Review vastleggen").click()
         assert pagina.locator("#foutsamenvatting").is_visible()
         assert pagina.locator("#review-oordeel[aria-invalid=true]").count() == 1
         # what was entered is kept
-        assert pagina.get_by_label("Toelichting bij stap 2", exact=True).input_value() == "Meewerken van de vader is niet onderzocht."
+        assert toelichting.input_value() == "Meewerken van de vader is niet onderzocht."
 
-        pagina.get_by_role("group", name="Uw oordeel over de onderbouwing als geheel").get_by_label("Oneens", exact=True).check()
+        geheel = pagina.get_by_role("group", name="Uw oordeel over de onderbouwing als geheel")
+        geheel.get_by_label("Oneens", exact=True).check()
         pagina.get_by_label("Toelichting", exact=True).fill("Stap 2 moet worden nagegaan.")
         pagina.get_by_role("button", name="Review vastleggen").click()
         pagina.wait_for_url("**/onderbouwing?review=vastgelegd*")

@@ -1,0 +1,474 @@
+"""Pages of the beleidsmaker: scenarios, a replay over the casuïstiek, its impact report, deviation statistics.
+
+- `/scenarios`: the scenarios of `scenarios/` and the user's recent replays;
+- `/scenarios/{naam}`, `/scenarios/nieuw`: every parameter of the ruleset with its value, source and date,
+  the rules that can be switched off; submitting validates the scenario and starts a replay job over the
+  project's casuïstiek, exactly as POST /v1/replay without casussen (`api.routes.replay`);
+- `/replay/{job_id}`: progress, then the report inside the site's layout (the parts of the standalone
+  report, `cli.replay_html.rapport_delen`), with `rapport.html` and `rapport.json` for the session;
+- `/afwijkingen`: the aggregates of GET /v1/statistiek/afwijkingen (`bereken_afwijkingen`).
+
+Scenarios are not written to disk: a job keeps its scenario's name, and its report repeats the scenario.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import defer
+from sqlmodel import Session, col, select
+from starlette.concurrency import run_in_threadpool
+
+from api.auth import Principal
+from api.deps import ApiFout
+from api.models import ReplayJobRecord, nu, utc
+from api.replay_jobs import verlopen
+from api.routes.replay import rapport_antwoord, start_replay, valideer, vind_job
+from api.routes.statistiek import bereken_afwijkingen
+from api.web import pagina as p
+from cli.replay_html import rapport_delen
+from engine import standaard_engine
+
+__all__ = ["router", "BELEID", "SCENARIOS", "lees_waarde"]
+
+router = APIRouter(include_in_schema=False)
+BELEID = frozenset({"beleidsmaker"})  # as POST /v1/replay and GET /v1/statistiek/afwijkingen (and the beheerder)
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+MAX_WAARDE = 500  # characters of one parameter value in the form
+MAX_CASUSSEN_OP_PAGINA = 1000  # changed casussen listed on the report page; rapport.json lists all
+RECENT = 20  # replays listed on /scenarios
+VERVERS = 2  # seconds between refreshes of a running job's page
+STATUS = {"wachtend": "wacht op de start", "bezig": "bezig", "klaar": "klaar", "mislukt": "mislukt"}
+_STAM = re.compile(r"[A-Za-z0-9._-]{1,64}")
+_TEKSTVELDEN = (("naam", "Naam"), ("beschrijving", "Beschrijving"), ("vraag", "Vraag"), ("bron", "Bron"))
+
+
+# --- the ruleset's parameters and rules ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParameterRij:
+    """One parameter value the form can change: a leaf of the parameter tree (a number, or a list per pakket)."""
+
+    pad: str
+    id: str  # the form field's id
+    node: str  # the parameter (file entry) it belongs to; a table parameter has one row per cell
+    rest: str  # the cell of a table parameter ("" for a plain parameter)
+    eerste: bool  # the first row of its parameter (shows the description)
+    beschrijving: str
+    toelichting: str
+    eenheid: str
+    bron: str
+    beleidskeuze: bool
+    sinds: dt.date
+    huidig: str  # the value in force, as YAML/JSON text
+
+
+@dataclass(frozen=True)
+class ParameterGroep:
+    naam: str  # the parameter file (first path segment)
+    beschrijving: str
+    rijen: tuple[ParameterRij, ...]
+
+
+@dataclass(frozen=True)
+class Regelset:
+    """The ruleset version a scenario is validated against (the newest), its parameters and switchable rules."""
+
+    versie: dt.date
+    groepen: tuple[ParameterGroep, ...]
+    rijen: dict[str, ParameterRij]
+    regels: tuple[tuple[str, str, str, bool], ...]  # switchable rules: (id, bron, text, beleidskeuze)
+    uitleg: dict[str, tuple[str, bool, str]]  # every rule id -> (bron, beleidskeuze, text)
+
+
+def veld_id(soort: str, pad: str) -> str:
+    """An HTML id for a parameter path or rule id (dots become dashes; paths have none)."""
+    return f"{soort}-{pad.replace('.', '-')}"
+
+
+def tekst(waarde: Any) -> str:
+    """A parameter value as the text one types for it (YAML flow = JSON): 2, 2.5, true, null, [1, 2, 3]."""
+    return json.dumps(waarde, ensure_ascii=False)
+
+
+def _regeltekst(doc: str) -> str:
+    return " ".join(doc.split())
+
+
+@functools.cache
+def regelset() -> Regelset:
+    """The form's parameters and rules, read once per process (the ruleset is part of the release)."""
+    import rules
+
+    engine = standaard_engine()
+    versie = engine.tree.versions[-1]  # scenario_uit validates against the newest version without a peildatum
+    basis = engine.tree.resolve(versie)
+    groepen: dict[str, list[ParameterRij]] = {}
+    gezien: set[str] = set()
+    for pad, waarde in basis.leaves():
+        node, rest = basis.node_for(pad)
+        in_force = node.in_force(versie)
+        assert in_force is not None  # resolve() found a value for every node
+        groepen.setdefault(pad.split(".")[0], []).append(ParameterRij(
+            pad=pad, id=veld_id("par", pad), node=node.pad, rest=rest, eerste=node.pad not in gezien,
+            beschrijving=node.beschrijving, toelichting=" ".join(node.toelichting.split()), eenheid=node.eenheid,
+            bron=node.bron, beleidskeuze=node.beleidskeuze, sinds=in_force[0], huidig=tekst(waarde)))
+        gezien.add(node.pad)
+    beschrijvingen = _groepbeschrijvingen(Path(rules.PARAMETER_DIR))
+    lijst = tuple(ParameterGroep(naam, beschrijvingen.get(naam, ""), tuple(rijen)) for naam, rijen in groepen.items())
+    alle = engine.source.rules
+    return Regelset(
+        versie=versie, groepen=lijst, rijen={r.pad: r for g in lijst for r in g.rijen},
+        regels=tuple((r.id, r.bron, _regeltekst(r.doc), r.beleidskeuze) for r in alle if r.uitschakelbaar),
+        uitleg={r.id: (r.bron, r.beleidskeuze, _regeltekst(r.doc)) for r in alle},
+    )
+
+
+def _groepbeschrijvingen(map_: Path) -> dict[str, str]:
+    """The `beschrijving` at the top of each parameter file (the tree keeps only the parameters')."""
+    found = {}
+    for pad in sorted(map_.glob("*.yaml")):
+        data = yaml.safe_load(pad.read_text(encoding="utf-8"))
+        if isinstance(data, Mapping) and isinstance(data.get("beschrijving"), str):
+            found[pad.stem] = data["beschrijving"]
+    return found
+
+
+# --- the scenarios of scenarios/ -----------------------------------------------------------------------
+
+
+def scenario_bestanden() -> dict[str, Path]:
+    """File stem -> path of every scenario file (a missing folder: none)."""
+    if not SCENARIOS.is_dir():
+        return {}
+    return {pad.stem: pad for pad in sorted(SCENARIOS.glob("*.yaml")) if _STAM.fullmatch(pad.stem)}
+
+
+def lees_bestand(pad: Path) -> dict[str, Any]:
+    """A scenario file as data; a file that cannot be read gives only its name (the form shows the rest)."""
+    try:
+        data = yaml.safe_load(pad.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        data = None
+    return dict(data) if isinstance(data, Mapping) else {"naam": pad.stem}
+
+
+# --- the form ------------------------------------------------------------------------------------------
+
+
+class WaardeFout(ValueError):
+    """A parameter value in the form that is no YAML value (the message is Dutch)."""
+
+
+def lees_waarde(invoer: str) -> Any:
+    """The value typed for a parameter, read as a YAML scalar or list: "2", "2.5", "true", "null", "[1, 2]"."""
+    if len(invoer) > MAX_WAARDE:
+        raise WaardeFout(f"te lang (hoogstens {MAX_WAARDE} tekens)")
+    try:
+        return yaml.safe_load(invoer)
+    except yaml.YAMLError:
+        raise WaardeFout("geen geldige waarde; schrijf bijvoorbeeld 2, 2.5, true, null of een lijst "
+                         "zoals [1, 2, 3] (decimalen met een punt)") from None
+
+
+def _cellen(pad: str, waarde: Any) -> Iterator[tuple[str, Any]]:
+    """A scenario's (path, value) as the form's rows: a table value set at once becomes one row per cell."""
+    if isinstance(waarde, Mapping) and pad not in regelset().rijen:
+        for sleutel, sub in waarde.items():
+            yield from _cellen(f"{pad}.{sleutel}", sub)
+    else:
+        yield pad, waarde
+
+
+@dataclass
+class Formulier:
+    """The scenario form: the texts as typed, the rules switched off, and the errors per field id."""
+
+    waarden: dict[str, str] = field(default_factory=dict)  # field name (naam, ..., or a parameter path) -> text
+    regels_uit: list[str] = field(default_factory=list)
+    fouten: dict[str, list[str]] = field(default_factory=dict)  # field id -> messages
+    samenvatting: list[tuple[str, str, str]] = field(default_factory=list)  # (field id, label, message)
+
+    @classmethod
+    def uit_scenario(cls, data: Mapping[str, Any]) -> Formulier:
+        form = cls()
+        for naam, _ in _TEKSTVELDEN:
+            waarde = data.get(naam)
+            form.waarden[naam] = "" if waarde is None else str(waarde).strip()
+        parameters = data.get("parameters")
+        for pad, waarde in (parameters.items() if isinstance(parameters, Mapping) else ()):
+            for cel, sub in _cellen(str(pad), waarde):
+                form.waarden[cel] = tekst(sub)
+        uit = data.get("regels_uit")
+        form.regels_uit = [str(r) for r in uit] if isinstance(uit, list) else []
+        return form
+
+    @classmethod
+    def uit_velden(cls, velden: dict[str, list[str]]) -> tuple[Formulier, dict[str, Any]]:
+        """The form as submitted, and the scenario data it describes (values that are no YAML left out,
+        with an error on their field)."""
+        form = cls()
+        data: dict[str, Any] = {}
+        for naam, _ in _TEKSTVELDEN:
+            form.waarden[naam] = p.eerste(velden, naam).strip()
+            if form.waarden[naam]:
+                data[naam] = form.waarden[naam]
+        parameters: dict[str, Any] = {}
+        for pad, rij in regelset().rijen.items():
+            invoer = p.eerste(velden, rij.id).strip()
+            if not invoer:
+                continue
+            form.waarden[pad] = invoer
+            try:
+                parameters[pad] = lees_waarde(invoer)
+            except WaardeFout as exc:
+                form.fout(rij.id, pad, str(exc))
+        data["parameters"] = parameters
+        form.regels_uit = [r for r in dict.fromkeys(velden.get("regels_uit", [])) if r]
+        data["regels_uit"] = form.regels_uit
+        return form, data
+
+    @property
+    def regelfout(self) -> bool:
+        """Whether an error is about the rules switched off (their list is then shown open)."""
+        return any(veld == "regels_uit" or veld.startswith("regel-") for veld in self.fouten)
+
+    def fout(self, veld: str, label: str, melding: str) -> None:
+        self.fouten.setdefault(veld, []).append(melding)
+        self.samenvatting.append((veld, label, melding))
+
+    def koppel(self, fouten: list[dict[str, str]]) -> None:
+        """Tie the errors of `valideer` (`scenario.<veld>`) to the form's fields."""
+        rijen = regelset().rijen
+        schakelaars = {r[0] for r in regelset().regels}
+        for f in fouten:
+            veld, melding = f["veld"], f["melding"]
+            pad = veld.removeprefix("scenario").lstrip(".")
+            tekstveld = dict(_TEKSTVELDEN).get(pad)
+            if tekstveld:
+                self.fout(pad, tekstveld, melding)
+            elif pad.startswith("parameters."):
+                param = pad.removeprefix("parameters.")
+                rij = rijen.get(param) or next(
+                    (r for r in rijen.values() if r.pad.startswith(f"{param}.") or param.startswith(f"{r.pad}.")),
+                    None)
+                self.fout(rij.id if rij else "parameters", param, melding)
+            elif pad.startswith("regels_uit"):
+                gevonden = re.fullmatch(r"regels_uit\[(\d+)\]", pad)
+                i = int(gevonden.group(1)) if gevonden else -1
+                regel = self.regels_uit[i] if 0 <= i < len(self.regels_uit) else None
+                doel = veld_id("regel", regel) if regel in schakelaars else "regels_uit"
+                self.fout(doel, f"Regels uitschakelen{f' ({regel})' if regel else ''}", melding)
+            else:  # the scenario as a whole, or (never from this form) the casussen
+                self.fout("scenario", "Scenario" if veld.startswith("scenario") else veld, melding)
+
+
+def _formulierpagina(request: Request, wie: Principal, form: Formulier, actie: str, titel: str,
+                     status: int = 200, bestand: str | None = None) -> Response:
+    return p.pagina(request, "scenario.html", status, wie=wie, form=form, actie=actie, titel=titel,
+                    rs=regelset(), bestand=bestand, max_waarde=MAX_WAARDE)
+
+
+async def _verstuur(request: Request, actie: str, titel: str, bestand: str | None = None) -> Response:
+    velden = await p.formulier(request)
+    wie = await p.toegang(request, BELEID, velden)
+    if isinstance(wie, Response):
+        return wie
+    form, data = Formulier.uit_velden(velden)
+    try:
+        scenario, casussen = await run_in_threadpool(valideer, data)
+    except ApiFout as exc:
+        form.koppel(exc.fouten)
+    else:
+        if not form.fouten:
+            job = await run_in_threadpool(start_replay, request, wie, data, scenario, casussen)
+            return RedirectResponse(f"/replay/{job.id}", status_code=303)
+    return _formulierpagina(request, wie, form, actie, titel, 422, bestand)
+
+
+# --- pages: scenarios ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JobRegel:
+    id: str
+    scenario: str
+    status: str
+    totaal: int
+    gedaan: int
+    aangemaakt: dt.datetime
+
+
+def _recente_jobs(request: Request, wie: Principal) -> list[JobRegel]:
+    """The user's latest replays (a beheerder: everybody's), without their reports."""
+    query = (select(ReplayJobRecord).options(defer(ReplayJobRecord.rapport))  # type: ignore[arg-type]
+             .order_by(col(ReplayJobRecord.aangemaakt).desc()).limit(RECENT))
+    if wie.rol != "beheerder":
+        query = query.where(ReplayJobRecord.key_id == wie.key_id)
+    moment = nu()
+    with Session(request.app.state.db) as session:
+        return [JobRegel(job.id, job.scenario, "mislukt" if verlopen(job, moment) else job.status, job.totaal,
+                         job.gedaan, utc(job.aangemaakt)) for job in session.exec(query)]
+
+
+@router.get("/scenarios")
+async def scenarios(request: Request) -> Response:
+    wie = await p.toegang(request, BELEID)
+    if isinstance(wie, Response):
+        return wie
+    lijst = []
+    for stam, pad in scenario_bestanden().items():
+        data = lees_bestand(pad)
+        lijst.append({"stam": stam, **{k: str(data.get(k) or "") for k, _ in _TEKSTVELDEN}})
+    jobs = await run_in_threadpool(_recente_jobs, request, wie)
+    return p.pagina(request, "scenarios.html", wie=wie, scenarios=lijst, jobs=jobs, STATUS=STATUS)
+
+
+@router.get("/scenarios/nieuw")
+async def nieuw_scenario(request: Request, replay: str = "") -> Response:
+    """A blank scenario; with `?replay=<job_id>`, the scenario of that (finished) replay, to change it."""
+    wie = await p.toegang(request, BELEID)
+    if isinstance(wie, Response):
+        return wie
+    form = Formulier.uit_scenario({})
+    if replay:
+        job = await _lees_job(request, replay, wie)
+        if isinstance(job, Response):
+            return job
+        if job.rapport:
+            form = Formulier.uit_scenario({**job.rapport, "naam": job.rapport.get("scenario")})
+    return _formulierpagina(request, wie, form, "/scenarios/nieuw", "Nieuw scenario")
+
+
+@router.post("/scenarios/nieuw")
+async def nieuw_scenario_afspelen(request: Request) -> Response:
+    return await _verstuur(request, "/scenarios/nieuw", "Nieuw scenario")
+
+
+@router.get("/scenarios/{stam}")
+async def scenario(request: Request, stam: str) -> Response:
+    wie = await p.toegang(request, BELEID)
+    if isinstance(wie, Response):
+        return wie
+    pad = scenario_bestanden().get(stam)
+    if pad is None:
+        return p.fout(request, 404, "Niet gevonden", f"Er is geen scenario '{stam[:64]}'.", wie)
+    form = Formulier.uit_scenario(lees_bestand(pad))
+    return _formulierpagina(request, wie, form, f"/scenarios/{stam}", f"Scenario {stam}", bestand=pad.name)
+
+
+@router.post("/scenarios/{stam}")
+async def scenario_afspelen(request: Request, stam: str) -> Response:
+    pad = scenario_bestanden().get(stam)
+    if pad is None:
+        return await _verstuur(request, "/scenarios/nieuw", "Nieuw scenario")
+    return await _verstuur(request, f"/scenarios/{stam}", f"Scenario {stam}", pad.name)
+
+
+# --- pages: a replay and its report --------------------------------------------------------------------
+
+
+async def _lees_job(request: Request, job_id: str, wie: Principal) -> ReplayJobRecord | Response:
+    """The job as GET /v1/replay/{id} finds it (owner or beheerder), or the error page to show instead."""
+
+    def lees() -> ReplayJobRecord:
+        with Session(request.app.state.db, expire_on_commit=False) as session:
+            return vind_job(session, job_id, wie)
+
+    try:
+        return await run_in_threadpool(lees)
+    except ApiFout as exc:
+        return p.fout(request, exc.status, "Niet gevonden", _zin(exc.fouten[0]["melding"]), wie)
+
+
+def _zin(melding: str) -> str:
+    """A Dutch error message as a sentence (first letter upper case, a full stop)."""
+    return melding[:1].upper() + melding[1:] + ("" if melding.endswith(".") else ".")
+
+
+def scenario_yaml(rapport: Mapping[str, Any]) -> str:
+    """The replayed scenario as a file for scenarios/ (from its report)."""
+    data: dict[str, Any] = {"naam": rapport.get("scenario")}
+    for sleutel in ("beschrijving", "vraag", "bron", "peildatum"):
+        if rapport.get(sleutel):
+            data[sleutel] = rapport[sleutel]
+    data["parameters"] = dict(rapport.get("parameters") or {})
+    data["regels_uit"] = list(rapport.get("regels_uit") or [])
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+
+@router.get("/replay/{job_id}")
+async def replay_pagina(request: Request, job_id: str) -> Response:
+    wie = await p.toegang(request, BELEID)
+    if isinstance(wie, Response):
+        return wie
+    job = await _lees_job(request, job_id, wie)
+    if isinstance(job, Response):
+        return job
+    context: dict[str, Any] = {"job": job, "STATUS": STATUS, "ververs": VERVERS,
+                               "aangemaakt": utc(job.aangemaakt)}
+    if job.status == "klaar" and job.rapport is not None:
+        r = job.rapport
+        context.update(r=r, delen=rapport_delen(r, MAX_CASUSSEN_OP_PAGINA, "#regel-"),
+                       max_casussen=MAX_CASUSSEN_OP_PAGINA, uitleg=regelset().uitleg, yaml_tekst=scenario_yaml(r))
+    response = p.pagina(request, "replay.html", wie=wie, **context)
+    if job.status in ("wachtend", "bezig"):
+        response.headers["Refresh"] = str(VERVERS)  # also <meta http-equiv="refresh"> in the page
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+async def _rapport(request: Request, job_id: str, formaat: Literal["json", "html"]) -> Response:
+    wie = await p.toegang(request, BELEID)
+    if isinstance(wie, Response):
+        return wie
+    job = await _lees_job(request, job_id, wie)
+    if isinstance(job, Response):
+        return job
+    try:
+        response = await run_in_threadpool(rapport_antwoord, job, formaat)
+    except ApiFout as exc:
+        return p.fout(request, exc.status, "Nog niet beschikbaar", _zin(exc.fouten[0]["melding"]), wie)
+    if formaat == "json":
+        response.headers["Content-Disposition"] = f'inline; filename="replay-{job.scenario}.json"'
+    return response
+
+
+@router.get("/replay/{job_id}/rapport.html")
+async def rapport_html(request: Request, job_id: str) -> Response:
+    """The standalone report (as `hg-advies replay --format html`), for the signed-in session."""
+    return await _rapport(request, job_id, "html")
+
+
+@router.get("/replay/{job_id}/rapport.json")
+async def rapport_json(request: Request, job_id: str) -> Response:
+    """The report as JSON (the contract's replay report), for the signed-in session."""
+    return await _rapport(request, job_id, "json")
+
+
+# --- page: deviation statistics ------------------------------------------------------------------------
+
+
+@router.get("/afwijkingen")
+async def afwijkingen(request: Request) -> Response:
+    wie = await p.toegang(request, BELEID)
+    if isinstance(wie, Response):
+        return wie
+
+    def bereken() -> Any:
+        with Session(request.app.state.db) as session:
+            return bereken_afwijkingen(session)
+
+    stat = await run_in_threadpool(bereken)
+    return p.pagina(request, "afwijkingen.html", wie=wie, s=stat, uitleg=regelset().uitleg)
