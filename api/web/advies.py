@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
@@ -84,6 +84,22 @@ async def _advies_pagina(request: Request, wie: Principal, record: AdviesRecord,
                     wat_als=wat_als, besluit=besluit or BesluitFormulier.van_advies(record.advies),
                     mag_besluiten=wie.rol in AANVRAGERS or wie.rol == "beheerder", melding=melding,
                     K=BesluitFormulier)
+
+
+@router.post("/advies/valideer")
+async def advies_valideren(request: Request) -> Response:
+    """Validation as you type: the form checked by the same model and messages as POST /v1/advies, answered
+    as JSON `{"fouten": {html id: [melding, ...]}}`; nothing is evaluated or stored."""
+    velden = await p.formulier(request)
+    wie = await p.toegang(request, AANVRAGERS, velden)
+    if isinstance(wie, Response):
+        return JSONResponse({"fouten": {}}, status_code=wie.status_code)
+    data, form, rijen = f.lees_formulier(velden)
+    try:
+        parse_casus(data)
+    except CasusFout as exc:
+        f.koppel_fouten(form, exc.fouten, rijen)
+    return JSONResponse({"fouten": form.fouten})
 
 
 @router.get("/advies/{advies_id}")

@@ -282,3 +282,15 @@ def test_errors_on_pages_are_html_and_the_api_stays_json(client: TestClient) -> 
     assert client.put("/advies/nieuw").headers["content-type"].startswith("text/html")
     api = client.get("/v1/bestaat-niet")
     assert api.status_code == 404 and api.json()["fouten"][0]["melding"] == "onbekend adres"
+
+
+def test_validation_as_you_go_answers_the_api_messages_by_field(client: TestClient, app: FastAPI) -> None:
+    token = csrf(aanmelden(client, "indicatiesteller").get("/advies/nieuw").text)
+    response = client.post("/advies/valideer", data={"csrf": token, "casus_id": "X 1", "leden-0-id": "moeder",
+                                                     "leden-0-leeftijd": "oud"})
+    assert response.status_code == 200
+    fouten = response.json()["fouten"]
+    assert fouten["leden-0-leeftijd"] == ["moet een geheel getal zijn"]
+    assert "casus_id" in fouten and "veiligheid-niveau" in fouten
+    assert rows(app, "advies") == []
+    assert client.post("/advies/valideer", data={"csrf": "vals"}).status_code == 403

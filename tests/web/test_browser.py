@@ -14,6 +14,22 @@ from tests.web.conftest import ARTEFACTEN, aanmelden_in_browser
 def test_sign_in_fill_in_the_form_and_read_the_advies(browser: Any, server: str) -> None:
     pagina = aanmelden_in_browser(browser, server, "indicatiesteller", "/advies/nieuw")
     try:
+        # Validation as you go: a wrong age is reported next to its field when leaving it, with the API's
+        # message, and the message goes when it is corrected.
+        leeftijd = pagina.locator("#leden-0-leeftijd")
+        leeftijd.fill("oud")
+        leeftijd.press("Tab")
+        melding = pagina.locator("#fout-leden-0-leeftijd")
+        melding.wait_for(state="visible")
+        assert "moet een geheel getal zijn" in melding.inner_text()
+        assert leeftijd.get_attribute("aria-invalid") == "true"
+        assert "fout-leden-0-leeftijd" in (leeftijd.get_attribute("aria-describedby") or "")
+        assert pagina.locator("#fout-casus_id").count() == 0  # untouched fields are not judged yet
+        leeftijd.fill("36")
+        leeftijd.press("Tab")
+        melding.wait_for(state="detached")
+        assert leeftijd.get_attribute("aria-invalid") is None
+
         # Submitting an incomplete form shows the errors next to the fields.
         pagina.get_by_label("Casusnummer (pseudoniem)").fill("BROWSER-1")
         pagina.get_by_role("button", name="Advies aanvragen").click()
