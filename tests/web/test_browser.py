@@ -68,8 +68,9 @@ def test_sign_in_fill_in_the_form_and_read_the_advies(browser: Any, server: str)
         assert pagina.get_by_role("heading", name="Wat zou het advies veranderen?").is_visible()
         pagina.screenshot(path=str(ARTEFACTEN / "advies.png"), full_page=True)
         pagina.screenshot(path=str(ARTEFACTEN / "advies-boven.png"))
-        pagina.locator("section[aria-labelledby=kop-onderdelen]").screenshot(path=str(ARTEFACTEN / "advies-onderdelen.png"))
-        pagina.locator("section[aria-labelledby=kop-wat-als]").screenshot(path=str(ARTEFACTEN / "advies-wat-als.png"))
+        for deel in ("onderdelen", "wat-als"):
+            sectie = pagina.locator(f"section[aria-labelledby=kop-{deel}]")
+            sectie.screenshot(path=str(ARTEFACTEN / f"advies-{deel}.png"))
 
         # Besluit vastleggen: deviating needs a reason (the error is tied to the field), then it is stored.
         besluit = pagina.locator("form.besluit")
