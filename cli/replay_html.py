@@ -107,7 +107,7 @@ def rapport_delen(report: Mapping[str, Any], max_casussen: int = MAX_HTML_CASUSS
         "scenario": delen.scenario_gegevens(report),  # type: ignore[attr-defined]
         "waarschuwingen": delen.waarschuwingen(report),  # type: ignore[attr-defined]
         "kerncijfers": delen.kerncijfers(  # type: ignore[attr-defined]
-            report, context["aandeel"], context["uren_voor"], context["uren_na"]),
+            report, context["aandeel"], context["uren_voor"], context["uren_na"], met_verschil=True),
         "grafieken": delen.verdelingen(context["verdelingen"]),  # type: ignore[attr-defined]
         "casussen": delen.gewijzigde_casussen(report, max_casussen, regel_href),  # type: ignore[attr-defined]
         "ongeldig": delen.ongeldige_casussen(report, max_casussen) if report.get("ongeldig") else Markup(""),  # type: ignore[attr-defined]

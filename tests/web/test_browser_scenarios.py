@@ -1,0 +1,66 @@
+"""Real-browser journey of the beleidsmaker: the real server (`hg-advies serve`), Debian's Chromium.
+
+Signs in, opens a scenario, first submits a value of the wrong type (the error is shown at the field),
+then changes one parameter, submits, waits on the progress page (it refreshes itself) for the report,
+and reads the key figures and a chart. Screenshots go to test-artefacts/web (git-ignored).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.web.conftest import ARTEFACTEN, aanmelden_in_browser
+
+CASUSSEN = len(list((Path(__file__).resolve().parents[2] / "casussen").glob("*.yaml")))
+
+
+def test_change_a_parameter_replay_it_and_read_the_report(browser: Any, server: str) -> None:
+    pagina = aanmelden_in_browser(browser, server, "beleidsmaker", "/scenarios")
+    try:
+        assert pagina.get_by_role("heading", name="Scenario's", exact=True).is_visible()
+        pagina.get_by_role("link", name="waakvlam-in-arrangement").click()
+        pagina.wait_for_url("**/scenarios/waakvlam-in-arrangement")
+
+        # Every parameter with its value in force and its source; the scenario's own value filled in.
+        duur = pagina.get_by_label("duur.richtlijn_maanden", exact=True)
+        assert duur.input_value() == "18"
+        rij = pagina.locator("tr", has=duur)
+        assert "12" in rij.inner_text() and "001 §3.1" in rij.inner_text()
+
+        # A value of the wrong type: the page comes back with the error at that field and in the summary.
+        toegang = pagina.get_by_label("toegang.minimale_duur_maanden", exact=True)
+        toegang.fill("een jaar")
+        pagina.get_by_role("button", name="Afspelen over de casuïstiek").click()
+        assert pagina.locator("#foutsamenvatting").is_visible()
+        toegang = pagina.get_by_label("toegang.minimale_duur_maanden", exact=True)
+        assert toegang.get_attribute("aria-invalid") == "true"
+        fout_id = (toegang.get_attribute("aria-describedby") or "").split()[0]
+        assert pagina.locator(f"#{fout_id}").is_visible()
+        pagina.screenshot(path=str(ARTEFACTEN / "scenario-fouten.png"), full_page=True)
+
+        # One parameter changed: the access threshold to 18 months as well.
+        toegang.fill("18")
+        pagina.screenshot(path=str(ARTEFACTEN / "scenario.png"), full_page=True)
+        pagina.get_by_role("button", name="Afspelen over de casuïstiek").click()
+        pagina.wait_for_url("**/replay/*")
+
+        # The progress page refreshes itself until the report is there.
+        kop = pagina.get_by_role("heading", name="Kerncijfers")
+        kop.wait_for(timeout=90_000)
+        kerncijfers = pagina.locator(".kerncijfers")
+        assert kerncijfers.is_visible()
+        tekst = kerncijfers.inner_text()
+        assert f"{CASUSSEN}\ncasussen" in tekst and "gewijzigd" in tekst and "uur per week voor" in tekst
+        grafiek = pagina.get_by_role("img", name="Pakket: verdeling voor en na")
+        assert grafiek.is_visible()
+        assert pagina.get_by_role("heading", name="Gewijzigde casussen").is_visible()
+        main = pagina.locator("main").inner_text()
+        assert "duur_maanden" in main and "toegang.minimale_duur_maanden" in main
+        pagina.screenshot(path=str(ARTEFACTEN / "replay-rapport.png"), full_page=True)
+
+        # The standalone report for the same session.
+        pagina.get_by_role("link", name="Los rapport (HTML)").click()
+        assert pagina.get_by_role("heading", name="Replay: waakvlam-in-arrangement").is_visible()
+    finally:
+        pagina.context.close()
