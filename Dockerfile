@@ -25,8 +25,10 @@ COPY rules /app/rules
 COPY cli /app/cli
 COPY api /app/api
 COPY casussen /app/casussen
-# Editable, as `make setup`: the service reads casussen/ next to its packages (OpenAPI examples), so the
-# source tree stays the installed tree. /opt/venv and /app move to the runtime image at the same paths.
+COPY scenarios /app/scenarios
+# Editable, as `make setup`: the service reads casussen/ (OpenAPI examples, replays) and scenarios/ (the
+# Scenario's pages) next to its packages, so the source tree stays the installed tree. /opt/venv and /app
+# move to the runtime image at the same paths.
 RUN /opt/venv/bin/pip install --no-deps -e /app \
  && /opt/venv/bin/python -m compileall -q /app/engine /app/rules /app/cli /app/api
 

@@ -248,6 +248,13 @@ class Formulier:
         self.fouten.setdefault(veld, []).append(melding)
         self.samenvatting.append((veld, label, melding))
 
+    def op_volgorde(self) -> None:
+        """The error summary in the order of the fields on the page."""
+        volgorde = {veld: i for i, veld in enumerate(
+            ["scenario", *dict(_TEKSTVELDEN), "parameters", *(r.id for r in regelset().rijen.values()),
+             "regels_uit", *(veld_id("regel", r[0]) for r in regelset().regels)])}
+        self.samenvatting.sort(key=lambda fout: volgorde.get(fout[0], len(volgorde)))
+
     def koppel(self, fouten: list[dict[str, str]]) -> None:
         """Tie the errors of `valideer` (`scenario.<veld>`) to the form's fields."""
         rijen = regelset().rijen
@@ -294,6 +301,7 @@ async def _verstuur(request: Request, actie: str, titel: str, bestand: str | Non
         if not form.fouten:
             job = await run_in_threadpool(start_replay, request, wie, data, scenario, casussen)
             return RedirectResponse(f"/replay/{job.id}", status_code=303)
+    form.op_volgorde()
     return _formulierpagina(request, wie, form, actie, titel, 422, bestand)
 
 
