@@ -49,6 +49,11 @@ class ReplayUitvoerder:
             self._pool.shutdown(wait=False, cancel_futures=True)
             for proces in processen:
                 proces.terminate()
+            for proces in processen:  # SIGTERM can be held off (e.g. while the child is still starting up)
+                proces.join(timeout=3)
+                if proces.is_alive():
+                    proces.kill()
+                    proces.join(timeout=3)
             self.gestopt = processen
             self._pool = None
 

@@ -90,9 +90,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         proces.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Debian's Chromium, headless, driven by Playwright (one browser for all journeys)."""
+    """Debian's Chromium, headless, driven by Playwright: one browser per test module.
+
+    Not per session: Playwright's sync API keeps an event loop running in the test process while it is
+    open, and tests that call asyncio.run() (tests/api/test_opslag.py) fail in a process where it is."""
     verplicht = os.environ.get("HG_TEST_BROWSER") == "verplicht"  # set by .ci/run: never skip there
     if not CHROMIUM.exists():
         melding = f"real-browser test: {CHROMIUM} is missing (apt-get install chromium)"
