@@ -6,6 +6,7 @@ installs Chromium, so in CI they run)."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -125,3 +126,13 @@ def aanmelden_in_browser(browser: Any, server: str, rol: str, pad: str) -> Any:
     if not pagina.url.endswith(pad):
         pagina.goto(f"{server}{pad}")
     return pagina
+
+
+def api_post(server: str, pad: str, rol: str, body: dict[str, Any]) -> dict[str, Any]:
+    """POST JSON to the real server's API with the role's key (data the journeys start from)."""
+    verzoek = urllib.request.Request(f"{server}{pad}", data=json.dumps(body).encode(), method="POST",
+                                     headers={"Authorization": f"Bearer {KEYS[rol]}",
+                                              "Content-Type": "application/json"})
+    with urllib.request.urlopen(verzoek, timeout=10) as antwoord:
+        data: dict[str, Any] = json.load(antwoord)
+    return data

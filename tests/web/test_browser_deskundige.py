@@ -5,27 +5,14 @@ The advies is created over the API (as an indicatiesteller's system would), on t
 
 from __future__ import annotations
 
-import json
-import urllib.request
 from typing import Any
 
-from tests.api.helpers import KEYS
 from tests.voorbeelden import VOORBEELD
-from tests.web.conftest import ARTEFACTEN, aanmelden_in_browser
-
-
-def _advies_via_api(server: str, casus_id: str) -> dict[str, Any]:
-    casus = {**VOORBEELD, "casus_id": casus_id}
-    verzoek = urllib.request.Request(f"{server}/v1/advies", data=json.dumps(casus).encode(), method="POST",
-                                     headers={"Authorization": f"Bearer {KEYS['indicatiesteller']}",
-                                              "Content-Type": "application/json"})
-    with urllib.request.urlopen(verzoek, timeout=10) as antwoord:
-        advies: dict[str, Any] = json.load(antwoord)
-    return advies
+from tests.web.conftest import ARTEFACTEN, aanmelden_in_browser, api_post
 
 
 def test_read_the_reasoning_with_its_sources_and_review_it(browser: Any, server: str) -> None:
-    advies = _advies_via_api(server, "DESKUNDIGE-1")
+    advies = api_post(server, "/v1/advies", "indicatiesteller", {**VOORBEELD, "casus_id": "DESKUNDIGE-1"})
     pagina = aanmelden_in_browser(browser, server, "hg_deskundige", "/adviezen")
     try:
         assert pagina.get_by_role("heading", name="Adviezen").is_visible()

@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.web.conftest import ARTEFACTEN, aanmelden_in_browser
+from tests.voorbeelden import VOORBEELD
+from tests.web.conftest import ARTEFACTEN, aanmelden_in_browser, api_post
 
 CASUSSEN = len(list((Path(__file__).resolve().parents[2] / "casussen").glob("*.yaml")))
 
@@ -42,6 +43,9 @@ def test_change_a_parameter_replay_it_and_read_the_report(browser: Any, server: 
         # One parameter changed: the access threshold to 18 months as well.
         toegang.fill("18")
         pagina.screenshot(path=str(ARTEFACTEN / "scenario.png"), full_page=True)
+        pagina.screenshot(path=str(ARTEFACTEN / "scenario-boven.png"))
+        rij.scroll_into_view_if_needed()
+        pagina.screenshot(path=str(ARTEFACTEN / "scenario-parameters.png"))
         pagina.get_by_role("button", name="Afspelen over de casuïstiek").click()
         pagina.wait_for_url("**/replay/*")
 
@@ -58,9 +62,30 @@ def test_change_a_parameter_replay_it_and_read_the_report(browser: Any, server: 
         main = pagina.locator("main").inner_text()
         assert "duur_maanden" in main and "toegang.minimale_duur_maanden" in main
         pagina.screenshot(path=str(ARTEFACTEN / "replay-rapport.png"), full_page=True)
+        pagina.screenshot(path=str(ARTEFACTEN / "replay-rapport-boven.png"))
+        grafiek.scroll_into_view_if_needed()
+        pagina.screenshot(path=str(ARTEFACTEN / "replay-rapport-grafiek.png"))
+        pagina.get_by_role("heading", name="Gewijzigde casussen").scroll_into_view_if_needed()
+        pagina.screenshot(path=str(ARTEFACTEN / "replay-rapport-casussen.png"))
 
         # The standalone report for the same session.
         pagina.get_by_role("link", name="Los rapport (HTML)").click()
         assert pagina.get_by_role("heading", name="Replay: waakvlam-in-arrangement").is_visible()
+
+        # The deviation statistics from professionals' decisions: one deviating besluit recorded over the API
+        # (other journeys on this server may add theirs, so the counts are at least these).
+        advies = api_post(server, "/v1/advies", "indicatiesteller", {**VOORBEELD, "casus_id": "BELEID-1"})
+        api_post(server, f"/v1/advies/{advies['advies_id']}/besluit", "indicatiesteller",
+             {"route": advies["route"], "perceel": advies["perceel"], "pakket": 2,
+              "maatwerk": [m["resultaatgebied"] for m in advies["maatwerk"]], "reden": "Netwerk volstaat."})
+        pagina.go_back()
+        pagina.get_by_role("link", name="Afwijkingen").click()
+        pagina.wait_for_url("**/afwijkingen")
+        assert pagina.get_by_role("heading", name="Afwijkingen van het advies").is_visible()
+        kerncijfers = [int(w) for w in pagina.locator(".kerncijfer .waarde").all_inner_texts()[:2]]
+        assert kerncijfers[0] >= 1 and kerncijfers[1] >= 1
+        pakket = pagina.get_by_role("row").filter(has=pagina.get_by_role("rowheader", name="Pakket", exact=True))
+        assert int(pakket.get_by_role("cell").first.inner_text()) >= 1
+        pagina.screenshot(path=str(ARTEFACTEN / "afwijkingen.png"), full_page=True)
     finally:
         pagina.context.close()
