@@ -70,6 +70,19 @@ async def lees_advies(request: Request, advies_id: str, wie: Principal) -> Advie
         return p.fout(request, exc.status, titel, exc.fouten[0]["melding"].capitalize(), wie)
 
 
+async def advies_voor(request: Request, advies_id: str, rollen: frozenset[str],
+                      velden: dict[str, list[str]] | None = None) -> tuple[Principal, AdviesRecord] | Response:
+    """The signed-in principal (with a role in `rollen`, and for a form a valid CSRF token) and the advies it
+    may read; otherwise the page to show instead (sign-in, CSRF error, 403, 404)."""
+    wie = await p.toegang(request, rollen, velden)
+    if isinstance(wie, Response):
+        return wie
+    record = await lees_advies(request, advies_id, wie)
+    if isinstance(record, Response):
+        return record
+    return wie, record
+
+
 def _besluiten(db: Engine, advies_id: str) -> list[BesluitRecord]:
     with Session(db) as session:
         query = select(BesluitRecord).where(BesluitRecord.advies_id == advies_id)
@@ -104,12 +117,10 @@ async def advies_valideren(request: Request) -> Response:
 
 @router.get("/advies/{advies_id}")
 async def advies_pagina(request: Request, advies_id: str) -> Response:
-    wie = await p.toegang(request, LEZERS)
-    if isinstance(wie, Response):
-        return wie
-    record = await lees_advies(request, advies_id, wie)
-    if isinstance(record, Response):
-        return record
+    gevonden = await advies_voor(request, advies_id, LEZERS)
+    if isinstance(gevonden, Response):
+        return gevonden
+    wie, record = gevonden
     melding = "Het besluit is vastgelegd." if request.query_params.get("besluit") == "vastgelegd" else None
     return await _advies_pagina(request, wie, record, melding=melding)
 
@@ -117,12 +128,10 @@ async def advies_pagina(request: Request, advies_id: str) -> Response:
 @router.post("/advies/{advies_id}/besluit")
 async def besluit_vastleggen(request: Request, advies_id: str) -> Response:
     velden = await p.formulier(request)
-    wie = await p.toegang(request, AANVRAGERS, velden)
-    if isinstance(wie, Response):
-        return wie
-    record = await lees_advies(request, advies_id, wie)
-    if isinstance(record, Response):
-        return record
+    gevonden = await advies_voor(request, advies_id, AANVRAGERS, velden)
+    if isinstance(gevonden, Response):
+        return gevonden
+    wie, record = gevonden
     form = BesluitFormulier.lees(velden, record.advies)
     if form.besluit is not None:
 

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from api.routes.besluiten import afwijkingen
 from api.schemas import BesluitIn, Perceel, Resultaatgebied, Route
-from api.web.pagina import label
+from api.web.pagina import label, melding
 
 __all__ = ["BesluitFormulier"]
 
@@ -73,7 +73,7 @@ class BesluitFormulier:
         except ValidationError as exc:
             for fout in exc.errors():
                 veld = str(fout["loc"][0]) if fout["loc"] else "keuze"
-                form.fout(veld if veld in _VELDEN else "keuze", _melding(fout))
+                form.fout(veld if veld in _VELDEN else "keuze", melding(fout))
             return form
         if form.keuze == "afwijken" and not afwijkingen(advies, besluit):
             form.fout("keuze", "uw besluit is gelijk aan het advies: kies 'Akkoord met het advies', "
@@ -89,13 +89,3 @@ class BesluitFormulier:
     def samenvatting(self) -> list[tuple[str, str, str]]:
         """(field id, Dutch field name, message) for the error summary, in form order."""
         return [(f"besluit-{v}", _VELDEN[v], m) for v in _VELDEN for m in self.fouten.get(v, [])]
-
-
-def _melding(fout: Any) -> str:
-    if fout["type"] in ("literal_error", "enum"):
-        return "kies een van de genoemde waarden"
-    if fout["type"] == "string_too_long":
-        return "de tekst is te lang (hoogstens 2000 tekens)"
-    if fout["type"] == "string_pattern_mismatch":
-        return "de tekst bevat tekens die niet zijn toegestaan"
-    return "ongeldige waarde"

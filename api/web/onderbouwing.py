@@ -27,8 +27,8 @@ from api.routes.advies import alternatieven_van
 from api.routes.besluiten import leg_review_vast
 from api.schemas import ReviewIn
 from api.web import pagina as p
-from api.web.advies import LEZERS, lees_advies
-from api.web.pagina import WAARDEN, woord
+from api.web.advies import LEZERS, advies_voor
+from api.web.pagina import WAARDEN, melding, woord
 from engine.bronnen import passages
 
 __all__ = ["router", "REVIEWERS", "feit"]
@@ -91,7 +91,7 @@ class ReviewFormulier:
                                                    "stappen": stappen})
         except ValidationError as exc:
             for fout in exc.errors():
-                form.fout(_veld(fout["loc"], plaatsen), _melding(fout))
+                form.fout(_veld(fout["loc"], plaatsen), melding(fout, "kies eens of oneens"))
         return form
 
     def fout(self, veld: str, melding: str) -> None:
@@ -110,16 +110,6 @@ def _veld(loc: tuple[Any, ...], plaatsen: list[int]) -> str:
     if loc and loc[0] == "stappen" and len(loc) >= 3 and isinstance(loc[1], int):
         return f"stap-{plaatsen[loc[1]]}-{'toelichting' if loc[2] == 'toelichting' else 'oordeel'}"
     return str(loc[0]) if loc and loc[0] in ("oordeel", "toelichting") else "oordeel"
-
-
-def _melding(fout: Any) -> str:
-    if fout["type"] == "literal_error":
-        return "kies eens of oneens"
-    if fout["type"] == "string_too_long":
-        return "de tekst is te lang (hoogstens 2000 tekens)"
-    if fout["type"] == "string_pattern_mismatch":
-        return "de tekst bevat tekens die niet zijn toegestaan"
-    return "ongeldige waarde"
 
 
 def _reviews(db: Engine, advies_id: str) -> list[ReviewRecord]:
@@ -145,12 +135,10 @@ async def _pagina(request: Request, wie: Principal, record: AdviesRecord, status
 
 @router.get("/advies/{advies_id}/onderbouwing")
 async def onderbouwing(request: Request, advies_id: str) -> Response:
-    wie = await p.toegang(request, LEZERS)
-    if isinstance(wie, Response):
-        return wie
-    record = await lees_advies(request, advies_id, wie)
-    if isinstance(record, Response):
-        return record
+    gevonden = await advies_voor(request, advies_id, LEZERS)
+    if isinstance(gevonden, Response):
+        return gevonden
+    wie, record = gevonden
     melding = "Uw review is vastgelegd." if request.query_params.get("review") == "vastgelegd" else None
     return await _pagina(request, wie, record, melding=melding)
 
@@ -158,12 +146,10 @@ async def onderbouwing(request: Request, advies_id: str) -> Response:
 @router.post("/advies/{advies_id}/onderbouwing")
 async def review_vastleggen(request: Request, advies_id: str) -> Response:
     velden = await p.formulier(request, 256 * 1024)
-    wie = await p.toegang(request, REVIEWERS, velden)
-    if isinstance(wie, Response):
-        return wie
-    record = await lees_advies(request, advies_id, wie)
-    if isinstance(record, Response):
-        return record
+    gevonden = await advies_voor(request, advies_id, REVIEWERS, velden)
+    if isinstance(gevonden, Response):
+        return gevonden
+    wie, record = gevonden
     form = ReviewFormulier.lees(velden, record.advies["uitleg"])
     if form.review is not None:
 

@@ -134,3 +134,14 @@ async def toegang(request: Request, rollen: frozenset[str],
         return fout(request, 403, "Geen toegang",
                     f"Met de rol {ROLNAMEN.get(wie.rol, wie.rol)} kunt u deze pagina niet gebruiken.", wie)
     return wie
+
+
+def melding(fout: Any, bij_keuze: str = "kies een van de genoemde waarden") -> str:
+    """A pydantic error of a form field in Dutch (the form's own words for a wrong choice)."""
+    if fout["type"] in ("literal_error", "enum"):
+        return bij_keuze
+    if fout["type"] == "string_too_long":
+        return "de tekst is te lang (hoogstens 2000 tekens)"
+    if fout["type"] == "string_pattern_mismatch":
+        return "de tekst bevat tekens die niet zijn toegestaan"
+    return "ongeldige waarde"
