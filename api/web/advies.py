@@ -15,7 +15,6 @@ from api.deps import ApiFout
 from api.models import AdviesRecord, BesluitRecord, ReviewRecord
 from api.routes.advies import alternatieven_van, geef_advies, vind_advies
 from api.routes.besluiten import leg_besluit_vast
-from api.schemas import BesluitIn
 from api.web import formulier as f
 from api.web import pagina as p
 from api.web.besluit import BesluitFormulier
@@ -134,13 +133,8 @@ async def besluit_vastleggen(request: Request, advies_id: str) -> Response:
     wie, record = gevonden
     form = BesluitFormulier.lees(velden, record.advies)
     if form.besluit is not None:
-
-        def bewaar(besluit: BesluitIn) -> None:
-            with Session(request.app.state.db) as session:
-                leg_besluit_vast(session, record, besluit, wie)
-
         try:
-            await run_in_threadpool(bewaar, form.besluit)
+            await p.in_sessie(request, leg_besluit_vast, record, form.besluit, wie)
         except ApiFout as exc:
             for fout in exc.fouten:
                 form.fout(fout["veld"], fout["melding"])

@@ -152,13 +152,8 @@ async def review_vastleggen(request: Request, advies_id: str) -> Response:
     wie, record = gevonden
     form = ReviewFormulier.lees(velden, record.advies["uitleg"])
     if form.review is not None:
-
-        def bewaar(review: ReviewIn) -> None:
-            with Session(request.app.state.db) as session:
-                leg_review_vast(session, record, review, wie)
-
         try:
-            await run_in_threadpool(bewaar, form.review)
+            await p.in_sessie(request, leg_review_vast, record, form.review, wie)
         except ApiFout as exc:
             for fout in exc.fouten:
                 form.fout("oordeel", fout["melding"])

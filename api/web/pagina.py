@@ -6,13 +6,15 @@ session cookie or a CSRF token directly.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from api.auth import Principal
@@ -22,6 +24,7 @@ from api.web.sessies import COOKIE, csrf_klopt, csrf_token, vind_sessie
 __all__ = ["templates", "pagina", "fout", "csrf_voor", "cookie", "formulier", "wie_is", "naar_aanmelden",
            "toegang", "csrf_fout", "is_pagina", "ROLNAMEN"]
 
+T = TypeVar("T")
 HIER = Path(__file__).parent
 templates = Jinja2Templates(directory=HIER / "templates")
 MAX_FORMULIER = 64 * 1024
@@ -145,3 +148,13 @@ def melding(fout: Any, bij_keuze: str = "kies een van de genoemde waarden") -> s
     if fout["type"] == "string_pattern_mismatch":
         return "de tekst bevat tekens die niet zijn toegestaan"
     return "ongeldige waarde"
+
+
+async def in_sessie(request: Request, functie: Callable[..., T], *args: Any) -> T:
+    """`functie(session, *args)` in a worker thread, in a database session of its own."""
+
+    def doe() -> T:
+        with Session(request.app.state.db) as session:
+            return functie(session, *args)
+
+    return await run_in_threadpool(doe)
