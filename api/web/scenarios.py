@@ -387,6 +387,17 @@ async def scenario_afspelen(request: Request, stam: str) -> Response:
 # --- pages: a replay and its report --------------------------------------------------------------------
 
 
+async def _job_voor(request: Request, job_id: str) -> tuple[Principal, ReplayJobRecord] | Response:
+    """The signed-in beleidsmaker (or beheerder) and the job it may see, or the page to show instead."""
+    wie = await p.toegang(request, BELEID)
+    if isinstance(wie, Response):
+        return wie
+    job = await _lees_job(request, job_id, wie)
+    if isinstance(job, Response):
+        return job
+    return wie, job
+
+
 async def _lees_job(request: Request, job_id: str, wie: Principal) -> ReplayJobRecord | Response:
     """The job as GET /v1/replay/{id} finds it (owner or beheerder), or the error page to show instead."""
 
@@ -418,12 +429,10 @@ def scenario_yaml(rapport: Mapping[str, Any]) -> str:
 
 @router.get("/replay/{job_id}")
 async def replay_pagina(request: Request, job_id: str) -> Response:
-    wie = await p.toegang(request, BELEID)
-    if isinstance(wie, Response):
-        return wie
-    job = await _lees_job(request, job_id, wie)
-    if isinstance(job, Response):
-        return job
+    gevonden = await _job_voor(request, job_id)
+    if isinstance(gevonden, Response):
+        return gevonden
+    wie, job = gevonden
     context: dict[str, Any] = {"job": job, "STATUS": STATUS, "ververs": VERVERS,
                                "aangemaakt": utc(job.aangemaakt)}
     if job.status == "klaar" and job.rapport is not None:
@@ -438,12 +447,10 @@ async def replay_pagina(request: Request, job_id: str) -> Response:
 
 
 async def _rapport(request: Request, job_id: str, formaat: Literal["json", "html"]) -> Response:
-    wie = await p.toegang(request, BELEID)
-    if isinstance(wie, Response):
-        return wie
-    job = await _lees_job(request, job_id, wie)
-    if isinstance(job, Response):
-        return job
+    gevonden = await _job_voor(request, job_id)
+    if isinstance(gevonden, Response):
+        return gevonden
+    wie, job = gevonden
     try:
         response = await run_in_threadpool(rapport_antwoord, job, formaat)
     except ApiFout as exc:
