@@ -55,33 +55,6 @@ async def advies_aanvragen(request: Request) -> Response:
     return p.pagina(request, "advies_formulier.html", 422, wie=wie, form=form, k=f)
 
 
-async def lees_advies(request: Request, advies_id: str, wie: Principal) -> AdviesRecord | Response:
-    """The stored advies record (as GET /v1/advies/{id} reads it), or the error page to show instead."""
-
-    def lees() -> AdviesRecord:
-        with Session(request.app.state.db) as session:
-            return vind_advies(session, advies_id, wie)
-
-    try:
-        return await run_in_threadpool(lees)
-    except ApiFout as exc:
-        titel = "Niet gevonden" if exc.status == 404 else "Geen toegang"
-        return p.fout(request, exc.status, titel, exc.fouten[0]["melding"].capitalize(), wie)
-
-
-async def advies_voor(request: Request, advies_id: str, rollen: frozenset[str],
-                      velden: dict[str, list[str]] | None = None) -> tuple[Principal, AdviesRecord] | Response:
-    """The signed-in principal (with a role in `rollen`, and for a form a valid CSRF token) and the advies it
-    may read; otherwise the page to show instead (sign-in, CSRF error, 403, 404)."""
-    wie = await p.toegang(request, rollen, velden)
-    if isinstance(wie, Response):
-        return wie
-    record = await lees_advies(request, advies_id, wie)
-    if isinstance(record, Response):
-        return record
-    return wie, record
-
-
 def _besluiten(db: Engine, advies_id: str) -> list[BesluitRecord]:
     with Session(db) as session:
         query = select(BesluitRecord).where(BesluitRecord.advies_id == advies_id)
@@ -116,7 +89,7 @@ async def advies_valideren(request: Request) -> Response:
 
 @router.get("/advies/{advies_id}")
 async def advies_pagina(request: Request, advies_id: str) -> Response:
-    gevonden = await advies_voor(request, advies_id, LEZERS)
+    gevonden = await p.vind_voor(request, LEZERS, vind_advies, advies_id)
     if isinstance(gevonden, Response):
         return gevonden
     wie, record = gevonden
@@ -127,7 +100,7 @@ async def advies_pagina(request: Request, advies_id: str) -> Response:
 @router.post("/advies/{advies_id}/besluit")
 async def besluit_vastleggen(request: Request, advies_id: str) -> Response:
     velden = await p.formulier(request)
-    gevonden = await advies_voor(request, advies_id, AANVRAGERS, velden)
+    gevonden = await p.vind_voor(request, AANVRAGERS, vind_advies, advies_id, velden)
     if isinstance(gevonden, Response):
         return gevonden
     wie, record = gevonden

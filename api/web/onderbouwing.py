@@ -23,11 +23,11 @@ from starlette.concurrency import run_in_threadpool
 from api.auth import Principal
 from api.deps import ApiFout
 from api.models import AdviesRecord, ReviewRecord
-from api.routes.advies import alternatieven_van
+from api.routes.advies import alternatieven_van, vind_advies
 from api.routes.besluiten import leg_review_vast
 from api.schemas import ReviewIn
 from api.web import pagina as p
-from api.web.advies import LEZERS, advies_voor
+from api.web.advies import LEZERS
 from api.web.pagina import WAARDEN, melding, woord
 from engine.bronnen import passages
 
@@ -135,7 +135,7 @@ async def _pagina(request: Request, wie: Principal, record: AdviesRecord, status
 
 @router.get("/advies/{advies_id}/onderbouwing")
 async def onderbouwing(request: Request, advies_id: str) -> Response:
-    gevonden = await advies_voor(request, advies_id, LEZERS)
+    gevonden = await p.vind_voor(request, LEZERS, vind_advies, advies_id)
     if isinstance(gevonden, Response):
         return gevonden
     wie, record = gevonden
@@ -146,7 +146,7 @@ async def onderbouwing(request: Request, advies_id: str) -> Response:
 @router.post("/advies/{advies_id}/onderbouwing")
 async def review_vastleggen(request: Request, advies_id: str) -> Response:
     velden = await p.formulier(request, 256 * 1024)
-    gevonden = await advies_voor(request, advies_id, REVIEWERS, velden)
+    gevonden = await p.vind_voor(request, REVIEWERS, vind_advies, advies_id, velden)
     if isinstance(gevonden, Response):
         return gevonden
     wie, record = gevonden

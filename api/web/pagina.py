@@ -18,11 +18,12 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from api.auth import Principal
-from api.deps import lees_body
+from api.deps import ApiFout, lees_body
 from api.web.sessies import COOKIE, csrf_klopt, csrf_token, vind_sessie
 
 __all__ = ["templates", "pagina", "fout", "csrf_voor", "cookie", "formulier", "wie_is", "naar_aanmelden",
-           "toegang", "csrf_fout", "is_pagina", "ROLNAMEN"]
+           "toegang", "csrf_fout", "is_pagina", "ROLNAMEN",
+           "in_sessie", "vind_voor", "zin"]
 
 T = TypeVar("T")
 HIER = Path(__file__).parent
@@ -154,7 +155,27 @@ async def in_sessie(request: Request, functie: Callable[..., T], *args: Any) -> 
     """`functie(session, *args)` in a worker thread, in a database session of its own."""
 
     def doe() -> T:
-        with Session(request.app.state.db) as session:
+        with Session(request.app.state.db, expire_on_commit=False) as session:
             return functie(session, *args)
 
     return await run_in_threadpool(doe)
+
+
+def zin(melding: str) -> str:
+    """A Dutch error message as a sentence (first letter upper case, a full stop)."""
+    return melding[:1].upper() + melding[1:] + ("" if melding.endswith(".") else ".")
+
+
+async def vind_voor(request: Request, rollen: frozenset[str], vinder: Callable[..., T], sleutel: str,
+                    velden: dict[str, list[str]] | None = None) -> tuple[Principal, T] | Response:
+    """The signed-in principal (with a role in `rollen`, and for a form a valid CSRF token) and what the API's
+    `vinder(session, sleutel, wie)` finds for it; otherwise the page to show instead (sign-in, CSRF error,
+    403, or the finder's 403/404 as a page)."""
+    wie = await toegang(request, rollen, velden)
+    if isinstance(wie, Response):
+        return wie
+    try:
+        return wie, await in_sessie(request, vinder, sleutel, wie)
+    except ApiFout as exc:
+        titel = "Niet gevonden" if exc.status == 404 else "Geen toegang"
+        return fout(request, exc.status, titel, zin(exc.fouten[0]["melding"]), wie)

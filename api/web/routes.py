@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.web import aanmelden, advies, onderbouwing, scenarios
-from api.web.pagina import HIER, fout, is_pagina
+from api.web.pagina import HIER, fout, is_pagina, zin
 
 __all__ = ["installeer", "is_pagina", "foutpagina"]
 
@@ -31,4 +31,4 @@ def installeer(app: FastAPI) -> None:
 
 def foutpagina(request: Request, status: int, melding: str) -> HTMLResponse:
     """An error on a page path, as a Dutch HTML page (the API answers JSON)."""
-    return fout(request, status, _TITELS.get(status, "Fout"), melding[:1].upper() + melding[1:])
+    return fout(request, status, _TITELS.get(status, "Fout"), zin(melding))

@@ -346,16 +346,19 @@ async def scenarios(request: Request) -> Response:
 @router.get("/scenarios/nieuw")
 async def nieuw_scenario(request: Request, replay: str = "") -> Response:
     """A blank scenario; with `?replay=<job_id>`, the scenario of that (finished) replay, to change it."""
-    wie = await p.toegang(request, BELEID)
-    if isinstance(wie, Response):
-        return wie
-    form = Formulier.uit_scenario({})
     if replay:
-        job = await _lees_job(request, replay, wie)
-        if isinstance(job, Response):
-            return job
-        if job.rapport:
-            form = Formulier.uit_scenario({**job.rapport, "naam": job.rapport.get("scenario")})
+        gevonden = await p.vind_voor(request, BELEID, vind_job, replay)
+        if isinstance(gevonden, Response):
+            return gevonden
+        wie, job = gevonden
+    else:
+        toegang = await p.toegang(request, BELEID)
+        if isinstance(toegang, Response):
+            return toegang
+        wie, job = toegang, None
+    form = Formulier.uit_scenario({})
+    if job is not None and job.rapport:
+        form = Formulier.uit_scenario({**job.rapport, "naam": job.rapport.get("scenario")})
     return _formulierpagina(request, wie, form, "/scenarios/nieuw", "Nieuw scenario")
 
 
@@ -387,35 +390,6 @@ async def scenario_afspelen(request: Request, stam: str) -> Response:
 # --- pages: a replay and its report --------------------------------------------------------------------
 
 
-async def _job_voor(request: Request, job_id: str) -> tuple[Principal, ReplayJobRecord] | Response:
-    """The signed-in beleidsmaker (or beheerder) and the job it may see, or the page to show instead."""
-    wie = await p.toegang(request, BELEID)
-    if isinstance(wie, Response):
-        return wie
-    job = await _lees_job(request, job_id, wie)
-    if isinstance(job, Response):
-        return job
-    return wie, job
-
-
-async def _lees_job(request: Request, job_id: str, wie: Principal) -> ReplayJobRecord | Response:
-    """The job as GET /v1/replay/{id} finds it (owner or beheerder), or the error page to show instead."""
-
-    def lees() -> ReplayJobRecord:
-        with Session(request.app.state.db, expire_on_commit=False) as session:
-            return vind_job(session, job_id, wie)
-
-    try:
-        return await run_in_threadpool(lees)
-    except ApiFout as exc:
-        return p.fout(request, exc.status, "Niet gevonden", _zin(exc.fouten[0]["melding"]), wie)
-
-
-def _zin(melding: str) -> str:
-    """A Dutch error message as a sentence (first letter upper case, a full stop)."""
-    return melding[:1].upper() + melding[1:] + ("" if melding.endswith(".") else ".")
-
-
 def scenario_yaml(rapport: Mapping[str, Any]) -> str:
     """The replayed scenario as a file for scenarios/ (from its report)."""
     data: dict[str, Any] = {"naam": rapport.get("scenario")}
@@ -429,7 +403,7 @@ def scenario_yaml(rapport: Mapping[str, Any]) -> str:
 
 @router.get("/replay/{job_id}")
 async def replay_pagina(request: Request, job_id: str) -> Response:
-    gevonden = await _job_voor(request, job_id)
+    gevonden = await p.vind_voor(request, BELEID, vind_job, job_id)
     if isinstance(gevonden, Response):
         return gevonden
     wie, job = gevonden
@@ -447,14 +421,14 @@ async def replay_pagina(request: Request, job_id: str) -> Response:
 
 
 async def _rapport(request: Request, job_id: str, formaat: Literal["json", "html"]) -> Response:
-    gevonden = await _job_voor(request, job_id)
+    gevonden = await p.vind_voor(request, BELEID, vind_job, job_id)
     if isinstance(gevonden, Response):
         return gevonden
     wie, job = gevonden
     try:
         response = await run_in_threadpool(rapport_antwoord, job, formaat)
     except ApiFout as exc:
-        return p.fout(request, exc.status, "Nog niet beschikbaar", _zin(exc.fouten[0]["melding"]), wie)
+        return p.fout(request, exc.status, "Nog niet beschikbaar", p.zin(exc.fouten[0]["melding"]), wie)
     if formaat == "json":
         response.headers["Content-Disposition"] = f'inline; filename="replay-{job.scenario}.json"'
     return response
