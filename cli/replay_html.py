@@ -17,6 +17,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from cli.replay_report import getal, velden_van, verdeling_rijen, waarde_tekst
+from engine.taal import euro
 
 __all__ = ["MAX_HTML_CASUSSEN", "html", "rapport_context", "rapport_delen", "staafdiagram"]
 
@@ -65,6 +66,7 @@ def _omgeving() -> Environment:
                            trim_blocks=True, lstrip_blocks=True)
     omgeving.filters["getal"] = getal
     omgeving.filters["waarde"] = waarde_tekst
+    omgeving.filters["euro"] = euro
     return omgeving
 
 

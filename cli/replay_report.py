@@ -143,6 +143,15 @@ def tabel(report: Mapping[str, Any], console: Console) -> None:
         urentabel.add_column(kolom, justify="right")
     urentabel.add_row("totaal uur per week", getal(float(uren["voor"])), getal(float(uren["na"])),
                       _delta(float(uren["na"]) - float(uren["voor"])))
+    looptijd = report.get("uren_looptijd")
+    if looptijd:
+        urentabel.add_row("uren over de looptijd", getal(float(looptijd["voor"])), getal(float(looptijd["na"])),
+                          _delta(float(looptijd["verschil"])))
+    kosten = report.get("kosten")
+    if kosten:
+        lt = kosten["looptijd"]
+        urentabel.add_row("kosten over de looptijd (euro)", getal(float(lt["voor"])), getal(float(lt["na"])),
+                          _delta(float(lt["verschil"])))
     console.print(urentabel)
 
     casussen = report.get("casussen", [])

@@ -66,7 +66,8 @@ _JA_NEE: dict[str, tuple[int, str, str]] = {
     "woonsituatie.zelfstandig_wonen_veilig": (
         HUISHOUDEN, "Als zelfstandig wonen veilig is,", "Als zelfstandig wonen niet veilig is,"),
     "woonsituatie.nabijheid_24u_nodig": (
-        HUISHOUDEN, "Als 24-uurs nabijheid nodig is,", "Als geen 24-uurs nabijheid nodig is,"),
+        HUISHOUDEN, "Als 24-uursondersteuning in de nabijheid nodig is,",
+        "Als geen 24-uursondersteuning in de nabijheid nodig is,"),
 }
 _ROUTES = {
     "hg_arrangement": "een HG-arrangement",

@@ -125,6 +125,7 @@ class Lid(BaseModel):
     meewerkend: bool = True
     verlengde_jeugdhulp: bool = False
     woont_buiten_gemeente: bool = False
+    verblijft_mee: bool | None = None  # None: the default of domain.md, decided by the rules (rules/huishouden.py)
 
 
 class Geweld(BaseModel):

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Work", "RuleError"]
 
-BELEIDSKEUZE_ZIN = "Let op: dit is een beleidskeuze van hg-advies, geen regel die letterlijk in de bron staat."
+BELEIDSKEUZE_ZIN = "Let op: dit is een beleidskeuze, geen regel die letterlijk in de bron staat."
 
 
 class RuleError(RuntimeError):
@@ -79,6 +79,7 @@ class Work:
                 "omdat": omdat,
                 "bron": rule.bron,
                 "beleidskeuze": rule.beleidskeuze,
+                "niveau": rule.niveau,
                 "tekst": tekst,
                 "parameters": dict(self._used),
             }

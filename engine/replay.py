@@ -10,8 +10,12 @@ Choices where the contract is silent:
   without changing the advies (e.g. a minimum that is no longer needed) does not make it changed.
 - In `verdeling`, a null value (no perceel or pakket without an arrangement) is counted under "geen";
   both sides list the same keys (0 where a value does not occur), "geen" last.
-- List fields are compared by their codes: `signaleringen` by `code`, `maatwerk` by
-  `resultaatgebied`, `uitgesloten_onderdelen` by `onderdeel` (their texts follow from the code).
+- List fields are compared by their codes: `signaleringen` and `waarschuwingen` by `code`, `maatwerk` by
+  `resultaatgebied`, `uitgesloten_onderdelen` by `onderdeel` (their texts follow from the code),
+  `resultaatgebieden` by resultaatgebied, member and trede.
+- The report adds the hours over the looptijd (`uren_looptijd`) and, where tariffs are set on either side,
+  the cost per week and over the looptijd (`kosten`, with how many adviezen were priced, and priced only in
+  part); `kosten` is null when no tariff is set.
 """
 
 from __future__ import annotations
@@ -70,6 +74,13 @@ CONTRACT_VELDEN: tuple[str, ...] = (
     "maatwerk",
     "signaleringen",
     "duur_maanden",
+    "budget.looptijd.weken",
+    "budget.looptijd.uren",
+    "budget.kosten.per_week",
+    "budget.kosten.looptijd",
+    "fase",
+    "resultaatgebieden",
+    "waarschuwingen",
 )
 """The advies fields a replay compares; nested fields as dotted paths (null when a parent is null)."""
 
@@ -79,7 +90,8 @@ VERDEELD = ("route", "perceel", "pakket", "vrije_trede")
 GEEN = "geen"
 """The `verdeling` key for a null value."""
 
-_CODES = {"signaleringen": "code", "maatwerk": "resultaatgebied", "uitgesloten_onderdelen": "onderdeel"}
+_CODES = {"signaleringen": "code", "maatwerk": "resultaatgebied", "uitgesloten_onderdelen": "onderdeel",
+          "waarschuwingen": "code"}
 
 
 def contract_waarde(advies: Mapping[str, Any], veld: str) -> Any:
@@ -89,6 +101,8 @@ def contract_waarde(advies: Mapping[str, Any], veld: str) -> Any:
         if value is None:
             return None
         value = value.get(key)
+    if veld == "resultaatgebieden" and value is not None:  # who and which trede matter, not the label
+        return [f"{g['resultaatgebied']}:{g['voor']}:{g['trede']}" for g in value]
     code = _CODES.get(veld)
     if code is not None and value is not None:
         return [item[code] if isinstance(item, Mapping) else item for item in value]
@@ -150,9 +164,22 @@ def _sleutel(value: Any) -> str:
     return str(value)
 
 
-def _uren(advies: Mapping[str, Any]) -> Decimal:
-    totaal = contract_waarde(advies, "budget.totaal_uur_per_week")
+def _uren(advies: Mapping[str, Any], veld: str = "budget.totaal_uur_per_week") -> Decimal:
+    totaal = contract_waarde(advies, veld)
     return Decimal(0) if totaal is None else Decimal(repr(totaal))
+
+
+def _kosten(advies: Mapping[str, Any]) -> tuple[Decimal, Decimal, int, int]:
+    """(euro per week, euro over the looptijd, 1 if priced, 1 if priced only in part) of one advies."""
+    kosten = contract_waarde(advies, "budget.kosten")
+    if not kosten:
+        return Decimal(0), Decimal(0), 0, 0
+    return (Decimal(repr(kosten["per_week"])), Decimal(repr(kosten["looptijd"])), 1,
+            0 if kosten.get("volledig", True) else 1)
+
+
+def _voor_na(voor: Decimal, na: Decimal) -> dict[str, float]:
+    return {"voor": float(voor), "na": float(na), "verschil": float(na - voor)}
 
 
 def _getal(value: Decimal) -> float:
@@ -171,6 +198,11 @@ class ReplayTelling:
     totaal: int = 0
     uren_voor: Decimal = Decimal(0)
     uren_na: Decimal = Decimal(0)
+    # hours over the looptijd, and cost: [per week, over the looptijd, priced adviezen, partly priced] per side
+    looptijd_voor: Decimal = Decimal(0)
+    looptijd_na: Decimal = Decimal(0)
+    kosten_voor: list[Any] = field(default_factory=lambda: [Decimal(0), Decimal(0), 0, 0])
+    kosten_na: list[Any] = field(default_factory=lambda: [Decimal(0), Decimal(0), 0, 0])
     verdeling: dict[str, tuple[Counter[str], Counter[str]]] = field(
         default_factory=lambda: {veld: (Counter(), Counter()) for veld in VERDEELD}
     )
@@ -196,6 +228,11 @@ class ReplayTelling:
             telling_na[_sleutel(contract_waarde(na, veld))] += 1
         self.uren_voor += _uren(voor)
         self.uren_na += _uren(na)
+        self.looptijd_voor += _uren(voor, "budget.looptijd.uren")
+        self.looptijd_na += _uren(na, "budget.looptijd.uren")
+        for totaal, advies in ((self.kosten_voor, voor), (self.kosten_na, na)):
+            for i, waarde in enumerate(_kosten(advies)):
+                totaal[i] += waarde
         for side, advies in zip(self.rulesets, (voor, na), strict=True):
             ruleset = advies.get("ruleset") or {}
             if ruleset.get("hash"):
@@ -216,6 +253,11 @@ class ReplayTelling:
         self.totaal += andere.totaal
         self.uren_voor += andere.uren_voor
         self.uren_na += andere.uren_na
+        self.looptijd_voor += andere.looptijd_voor
+        self.looptijd_na += andere.looptijd_na
+        for mijn, hun in ((self.kosten_voor, andere.kosten_voor), (self.kosten_na, andere.kosten_na)):
+            for i, waarde in enumerate(hun):
+                mijn[i] += waarde
         for veld, (telling_voor, telling_na) in self.verdeling.items():
             telling_voor.update(andere.verdeling[veld][0])
             telling_na.update(andere.verdeling[veld][1])
@@ -251,6 +293,8 @@ class ReplayTelling:
                 "na": _getal(self.uren_na),
                 "verschil": _getal(self.uren_na - self.uren_voor),
             },
+            uren_looptijd=_voor_na(self.looptijd_voor, self.looptijd_na),
+            kosten=self._kosten(),
             velden={veld: self.velden[veld] for veld in CONTRACT_VELDEN if self.velden[veld]},
             regels=dict(sorted(self.regels.items(), key=lambda item: (-item[1], item[0]))),
             ruleset={"voor": sorted(self.rulesets[0]), "na": sorted(self.rulesets[1])},
@@ -258,6 +302,18 @@ class ReplayTelling:
             casussen=[v.as_dict() for _, v in sorted(self.casussen, key=lambda item: item[0])],
         )
         return report
+
+    def _kosten(self) -> dict[str, Any] | None:
+        """Cost before and after, in euros; None when no advies on either side has a tariff."""
+        if not (self.kosten_voor[2] or self.kosten_na[2]):
+            return None
+        return {
+            "per_week": _voor_na(self.kosten_voor[0], self.kosten_na[0]),
+            "looptijd": _voor_na(self.kosten_voor[1], self.kosten_na[1]),
+            "geprijsd": {"voor": self.kosten_voor[2], "na": self.kosten_na[2]},
+            "onvolledig": {"voor": self.kosten_voor[3], "na": self.kosten_na[3]},
+            "valuta": "EUR",
+        }
 
     def _waarschuwingen(self) -> list[str]:
         if self.totaal == 0:

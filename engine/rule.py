@@ -10,7 +10,9 @@ from typing import Any
 
 from engine.dsl import Pattern
 
-__all__ = ["Rule", "rule", "collect"]
+__all__ = ["NIVEAUS", "Rule", "rule", "collect"]
+
+NIVEAUS = ("hoofdlijn", "detail")
 
 Action = Callable[..., None]
 
@@ -26,6 +28,7 @@ class Rule:
     when: tuple[tuple[str, Pattern], ...]
     then: Action
     doc: str
+    niveau: str = "detail"
     uitschakelbaar: bool = True
     source: str = field(default="", repr=False)
 
@@ -39,13 +42,18 @@ def rule(
     bron: str,
     beleidskeuze: bool,
     fase: int,
+    niveau: str = "detail",
     uitschakelbaar: bool = True,
     **when: Pattern,
 ) -> Callable[[Action], Rule]:
     """Declare a rule: `@rule("pakket.matrix", bron="002 §1.5", beleidskeuze=True, fase=8, casus=fact(...))`.
 
     The action receives the working memory and one keyword argument per pattern (the matched fact).
+    `niveau` is `hoofdlijn` for a rule whose conclusion decides the route, perceel, pakket, vrije trede,
+    budget, fase, an exclusion or a safety signal, and `detail` for the rest (domain.md, round two).
     """
+    if niveau not in NIVEAUS:
+        raise ValueError(f"{rule_id}: niveau must be one of {NIVEAUS}")
     if not when:
         raise ValueError(f"{rule_id}: a rule needs at least one pattern")
     if not 1 <= fase <= 60000:
@@ -63,6 +71,7 @@ def rule(
             when=tuple(when.items()),
             then=action,
             doc=inspect.cleandoc(action.__doc__ or ""),
+            niveau=niveau,
             uitschakelbaar=uitschakelbaar,
             source=inspect.getsource(action),
         )

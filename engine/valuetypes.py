@@ -66,6 +66,8 @@ VALUE_TYPES: Mapping[str, Callable[[Any], str | None]] = {
     "diensturen_per_trede": _per_index(3, _int_in(0, 1000), "diensturen voor trede 1-3"),
     "bedrag_per_pakket": _per_index(3, _optional(_number_in(0, 100000)), "bedrag voor pakket 1-3, of null"),
     "procent_per_pakket": _per_index(3, _number_in(0, 100), "procent voor pakket 1-3"),
+    "bedrag_per_trede": _per_index(3, _optional(_number_in(0, 100000)), "bedrag voor trede 1-3, of null"),
+    "bedrag": _optional(_number_in(0, 100000)),
 }
 
 

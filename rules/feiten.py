@@ -46,17 +46,24 @@ SCHEMAS: dict[str, dict[str, type]] = {
         "meewerkend": bool,
         "verlengde_jeugdhulp": bool,
         "woont_buiten_gemeente": bool,
+        "verblijft_mee_gegeven": bool,
+        "verblijft_mee": bool,
     },
     # Derived facts, asserted by rules.
     "huishouden": {
         "t": str,
         "volwassenen_geteld": int,
         "kinderen": int,
+        "deelnemers": int,
         "slachtoffer_geteld": bool,
         "pleger_geteld": bool,
+        "pleger_alleen_geteld": bool,
         "pleger_niet_meewerkend": bool,
+        "slachtoffer_niet_meewerkend": bool,
+        "slachtoffers": int,
         "lid_buiten_gemeente": bool,
     },
+    "uitgesloten": {"t": str, "onderdeel": str, "reden": str},
     "route": {"t": str, "route": str},
     "perceel": {"t": str, "perceel": str, "naast_bestaande_wmo_zorg": bool},
     "pakket_kandidaat": {"t": str, "bron": str, "pakket": int},
@@ -105,6 +112,8 @@ def casus_feiten(casus: Casus) -> list[dict[str, Any]]:
                 "meewerkend": lid.meewerkend,
                 "verlengde_jeugdhulp": lid.verlengde_jeugdhulp,
                 "woont_buiten_gemeente": lid.woont_buiten_gemeente,
+                "verblijft_mee_gegeven": lid.verblijft_mee is not None,
+                "verblijft_mee": bool(lid.verblijft_mee),
             }
         )
     return feiten

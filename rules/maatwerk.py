@@ -7,6 +7,7 @@ from typing import Any
 from engine.context import Work
 from engine.dsl import F, fact
 from engine.rule import rule
+from engine.taal import PERCEEL_BIJVOEGLIJK, label
 from rules.fasen import Fase
 
 HG = fact("route", F.route == "hg_arrangement")
@@ -14,27 +15,27 @@ TREDE_NOG_TE_BEPALEN = "de indicatiesteller bepaalt de trede"
 
 
 def _maatwerk(w: Work, gebied: str, signaal: str, tekst: str) -> None:
-    w.add("maatwerk", {"resultaatgebied": gebied, "trede": None, "reden": f"signaal {signaal}"})
-    w.conclude(f"maatwerk: {gebied.replace('_', ' ')}", [f"signalen bevat {signaal}"],
+    w.add("maatwerk", {"resultaatgebied": gebied, "trede": None, "reden": f"signaal {label(signaal)}"})
+    w.conclude(f"maatwerk: {label(gebied)}", [f"signalen bevat {signaal}"],
                f"{tekst} Dit wordt als maatwerk aan de indicatie toegevoegd; {TREDE_NOG_TE_BEPALEN}.")
 
 
 @rule("maatwerk.toeleiding_schulddienstverlening", bron="001 §3.1; 001 §3.2", beleidskeuze=False,
-      fase=Fase.MAATWERK, perceel=fact("perceel"), casus=fact("casus", F.signaal_schulden == True))  # noqa: E712
+      fase=Fase.MAATWERK, niveau="hoofdlijn", perceel=fact("perceel"), casus=fact("casus", F.signaal_schulden == True))  # noqa: E712
 def toeleiding_schulddienstverlening(w: Work, perceel: dict[str, Any], casus: dict[str, Any]) -> None:
     """Toeleiding naar schulddienstverlening kan bij elk perceel als maatwerk worden toegevoegd."""
     _maatwerk(w, "toeleiding_schulddienstverlening", "schulden",
               "Er zijn schulden: toeleiding naar schulddienstverlening.")
 
 
-@rule("maatwerk.dagbesteding", bron="001 §3.1; 001 §3.2", beleidskeuze=False, fase=Fase.MAATWERK,
+@rule("maatwerk.dagbesteding", bron="001 §3.1; 001 §3.2", beleidskeuze=False, fase=Fase.MAATWERK, niveau="hoofdlijn",
       perceel=fact("perceel"), casus=fact("casus", F.signaal_dagbesteding == True))  # noqa: E712
 def dagbesteding(w: Work, perceel: dict[str, Any], casus: dict[str, Any]) -> None:
     """Dagbesteding kan bij elk perceel als maatwerk worden toegevoegd."""
     _maatwerk(w, "dagbesteding", "dagbesteding", "Er is behoefte aan dagbesteding.")
 
 
-@rule("maatwerk.nachtelijke_ondersteuning", bron="001 §3.1", beleidskeuze=False, fase=Fase.MAATWERK,
+@rule("maatwerk.nachtelijke_ondersteuning", bron="001 §3.1", beleidskeuze=False, fase=Fase.MAATWERK, niveau="hoofdlijn",
       perceel=fact("perceel", F.perceel == "extramuraal"),
       casus=fact("casus", F.signaal_nachtelijke_ondersteuning == True))  # noqa: E712
 def nachtelijke_ondersteuning(w: Work, perceel: dict[str, Any], casus: dict[str, Any]) -> None:
@@ -51,5 +52,5 @@ def nachtelijke_ondersteuning_inbegrepen(w: Work, perceel: dict[str, Any], casus
     dagbesteding kunnen als maatwerk worden toegevoegd (001 §3.2)."""
     w.conclude("nachtelijke ondersteuning zit in het pakket", ["signalen bevat nachtelijke_ondersteuning",
                f"perceel = {perceel['perceel']}"],
-               f"Nachtelijke ondersteuning is nodig, maar zit bij {perceel['perceel']}e ondersteuning al in het "
-               "pakket; het is daarom geen maatwerk.")
+               f"Nachtelijke ondersteuning is nodig, maar zit bij {PERCEEL_BIJVOEGLIJK[perceel['perceel']]} "
+               "ondersteuning al in het pakket; het is daarom geen maatwerk.")

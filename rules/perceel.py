@@ -7,6 +7,7 @@ from typing import Any
 from engine.context import Work
 from engine.dsl import F, fact
 from engine.rule import rule
+from engine.taal import PERCEEL_BIJVOEGLIJK
 from rules.fasen import Fase
 
 HG = fact("route", F.route == "hg_arrangement")
@@ -22,21 +23,24 @@ def _perceel(w: Work, perceel: str, naast: bool) -> None:
 @rule(
     "perceel.naast_bestaande_wmo_zorg",
     bron="001 §3.2",
-    beleidskeuze=False,
+    beleidskeuze=True,
     fase=Fase.PERCEEL,
+    niveau="hoofdlijn",
     route=HG,
     casus=fact("casus", F.bestaande_wmo_zorg.isin("semimuraal", "intramuraal")),
 )
 def naast_bestaande_wmo_zorg(w: Work, route: dict[str, Any], casus: dict[str, Any]) -> None:
     """Ontvangen cliënten al semi-/intramurale ondersteuning bij een gecontracteerde Wmo-aanbieder en
     blijkt er huiselijk geweld te zijn, dan kan naast die ondersteuning HG pakket 1 worden
-    geïndiceerd; het gezin houdt zijn plek en zijn Wmo-arrangement (001 §3.2)."""
+    geïndiceerd indien nodig; het gezin houdt zijn plek en zijn Wmo-arrangement (001 §3.2). Dat het
+    advies dit altijd voorstelt, en dan extramuraal, is een beleidskeuze."""
     _perceel(w, "extramuraal", True)
     w.conclude(
-        "extramuraal, naast bestaande Wmo-zorg",
+        "extramuraal, naast de bestaande Wmo-zorg",
         [f"bestaande_wmo_zorg = {casus['bestaande_wmo_zorg']}"],
-        f"Het huishouden ontvangt al {casus['bestaande_wmo_zorg']}e Wmo-ondersteuning. Het houdt die plek en dat "
-        "arrangement; de specialistische hulp bij huiselijk geweld komt daar ambulant (extramuraal) naast.",
+        f"Het huishouden ontvangt al {PERCEEL_BIJVOEGLIJK[casus['bestaande_wmo_zorg']]} Wmo-ondersteuning. Het "
+        "houdt die plek en dat arrangement; de specialistische hulp bij huiselijk geweld kan daar, indien nodig, "
+        "ambulant (extramuraal) naast komen. De indicatiesteller beoordeelt of dat nodig is.",
     )
 
 
@@ -45,18 +49,19 @@ def naast_bestaande_wmo_zorg(w: Work, route: dict[str, Any], casus: dict[str, An
     bron="002 §1.4",
     beleidskeuze=True,
     fase=Fase.PERCEEL,
+    niveau="hoofdlijn",
     route=HG,
     casus=fact("casus", GEEN_WMO & (F.zelfstandig_wonen_veilig == False)),  # noqa: E712
 )
 def intramuraal(w: Work, route: dict[str, Any], casus: dict[str, Any]) -> None:
     """Intramurale ondersteuning is voor wie vanwege de veiligheid tijdelijk niet zelfstandig kan wonen,
-    met 24-uurs ondersteuning en toezicht (002 §1.4)."""
+    met 24-uursondersteuning en toezicht (002 §1.4)."""
     _perceel(w, "intramuraal", False)
     w.conclude(
         "intramuraal",
         ["woonsituatie.zelfstandig_wonen_veilig = false"],
-        "Zelfstandig wonen is op dit moment niet veilig; daarom intramurale ondersteuning: tijdelijk verblijf met "
-        "24 uur per dag ondersteuning en toezicht.",
+        "Zelfstandig wonen is op dit moment niet veilig; daarom intramurale ondersteuning: tijdelijk verblijf in "
+        "een voorziening, met 24 uur per dag ondersteuning en toezicht.",
     )
 
 
@@ -65,6 +70,7 @@ def intramuraal(w: Work, route: dict[str, Any], casus: dict[str, Any]) -> None:
     bron="002 §1.4",
     beleidskeuze=True,
     fase=Fase.PERCEEL,
+    niveau="hoofdlijn",
     route=HG,
     casus=fact(
         "casus", GEEN_WMO & (F.zelfstandig_wonen_veilig == True) & (F.nabijheid_24u_nodig == True)  # noqa: E712
@@ -87,6 +93,7 @@ def semimuraal(w: Work, route: dict[str, Any], casus: dict[str, Any]) -> None:
     bron="002 §1.4",
     beleidskeuze=True,
     fase=Fase.PERCEEL,
+    niveau="hoofdlijn",
     route=HG,
     casus=fact(
         "casus", GEEN_WMO & (F.zelfstandig_wonen_veilig == True) & (F.nabijheid_24u_nodig == False)  # noqa: E712
@@ -98,6 +105,6 @@ def extramuraal(w: Work, route: dict[str, Any], casus: dict[str, Any]) -> None:
     w.conclude(
         "extramuraal",
         ["woonsituatie.zelfstandig_wonen_veilig = true", "woonsituatie.nabijheid_24u_nodig = false"],
-        "Zelfstandig wonen is veilig en er is geen 24-uurs ondersteuning in de nabijheid nodig; de hulp wordt "
+        "Zelfstandig wonen is veilig en er is geen 24-uursondersteuning in de nabijheid nodig; de hulp wordt "
         "thuis of ambulant gegeven (extramuraal).",
     )

@@ -13,10 +13,37 @@ from rules.fasen import Fase
 IN_SCOPE = fact("route", F.route != "buiten_scope")
 
 
+TITELS = {
+    "geen_meewerkende_volwassene": "signaal: geen volwassene die meewerkt",
+    "ggz_via_zvw": "signaal: GGZ via de Zorgverzekeringswet",
+    "afstemmen_andere_gemeente": "signaal: afstemmen met een andere gemeente",
+    "woonplaats_buiten_rotterdam": "signaal: woonplaats buiten Rotterdam",
+    "pleger_niet_meewerkend": "signaal: pleger werkt niet mee",
+    "slachtoffer_niet_meewerkend": "signaal: slachtoffer werkt niet mee",
+    "profiel_dwangmatige_controle": "profiel: dwangmatige controle",
+    "profiel_hoge_stress": "profiel: hoge stress",
+    "profiel_kindproblematiek": "profiel: kindproblematiek",
+    "profiel_ggz_lvb": "profiel: GGZ of licht verstandelijke beperking",
+    "profiel_vechtscheiding": "profiel: vechtscheiding",
+}
+
+
 def _signaal(w: Work, code: str, omdat: list[str], tekst: str) -> None:
     assert w.rule is not None
     w.add("signaleringen", {"code": code, "tekst": tekst, "regel": w.rule.id})
-    w.conclude(f"signalering {code}", omdat, tekst)
+    w.conclude(TITELS[code], omdat, tekst)
+
+
+@rule("signalen.geen_meewerkende_volwassene", bron="003 §1.2.2", beleidskeuze=True, fase=Fase.SIGNALEN,
+      niveau="hoofdlijn", route=IN_SCOPE, huishouden=fact("huishouden", F.volwassenen_geteld == 0))
+def geen_meewerkende_volwassene(w: Work, route: dict[str, Any], huishouden: dict[str, Any]) -> None:
+    """Zonder volwassene die meewerkt, kan vrijwillige hulp niet rond een volwassene worden georganiseerd. Bij
+    een verhoogd risico stelt Veilig Thuis een veiligheidsplan op en met kinderen zijn het
+    Jeugdbeschermingsplein en de Raad voor de Kinderbescherming betrokken (003 §1.2.2)."""
+    kinderen = " en, omdat er kinderen zijn, met het Jeugdbeschermingsplein" if huishouden["kinderen"] else ""
+    _signaal(w, "geen_meewerkende_volwassene", ["getelde volwassenen = 0"],
+             "Er is geen volwassene die in beeld is en meewerkt: vrijwillige hulp kan niet rond een volwassene "
+             f"worden georganiseerd. Overleg met Veilig Thuis over een veiligheidsplan{kinderen}.")
 
 
 @rule("signalen.ggz_via_zvw", bron="000 Doelen 1-2; 001 §3.1 noot 1", beleidskeuze=False, fase=Fase.SIGNALEN,
@@ -66,7 +93,7 @@ def regiogemeente_basishulp(w: Work, route: dict[str, Any], casus: dict[str, Any
 
 
 @rule("signalen.pleger_niet_meewerkend", bron="001 §3.1; 003 §3.4", beleidskeuze=False, fase=Fase.SIGNALEN,
-      route=IN_SCOPE, huishouden=fact("huishouden", F.pleger_niet_meewerkend == True))  # noqa: E712
+      niveau="hoofdlijn", route=IN_SCOPE, huishouden=fact("huishouden", F.pleger_niet_meewerkend == True))  # noqa: E712
 def pleger_niet_meewerkend(w: Work, route: dict[str, Any], huishouden: dict[str, Any]) -> None:
     """Een pleger die niet meewerkt telt niet mee voor het budget (001 §3.1); het geweld gaat vaak door en
     specialisten zijn nodig om de pleger te motiveren (003 §3.4)."""
@@ -75,12 +102,22 @@ def pleger_niet_meewerkend(w: Work, route: dict[str, Any], huishouden: dict[str,
              "Thuis en zet in op motivering van de pleger.")
 
 
+@rule("signalen.slachtoffer_niet_meewerkend", bron="003 §1.2.2", beleidskeuze=True, fase=Fase.SIGNALEN,
+      niveau="hoofdlijn", route=IN_SCOPE, huishouden=fact("huishouden", F.slachtoffer_niet_meewerkend == True))  # noqa: E712
+def slachtoffer_niet_meewerkend(w: Work, route: dict[str, Any], huishouden: dict[str, Any]) -> None:
+    """Een slachtoffer dat in beeld is maar niet meewerkt, blijft in gevaar terwijl de hulp niet op gang komt;
+    bij een verhoogd risico hoort een veiligheidsplan van Veilig Thuis (003 §1.2.2)."""
+    _signaal(w, "slachtoffer_niet_meewerkend", ["een slachtoffer in beeld werkt niet mee"],
+             "Een slachtoffer is in beeld maar werkt (nog) niet mee aan de hulp. Blijf contact houden, werk aan "
+             "vertrouwen en motivatie, en overleg met Veilig Thuis over de veiligheid.")
+
+
 def _profiel(w: Work, code: str, omdat: str, tekst: str) -> None:
     _signaal(w, code, [omdat], tekst)
 
 
 @rule("signalen.profiel_dwangmatige_controle", bron="003 §3.4", beleidskeuze=False, fase=Fase.SIGNALEN,
-      route=IN_SCOPE, casus=fact("casus", (F.intieme_terreur == True) | (F.vorm_stalking == True)))  # noqa: E712
+      niveau="hoofdlijn", route=IN_SCOPE, casus=fact("casus", (F.intieme_terreur == True) | (F.vorm_stalking == True)))  # noqa: E712
 def profiel_dwangmatige_controle(w: Work, route: dict[str, Any], casus: dict[str, Any]) -> None:
     """Profiel 1: dwangmatige controle binnen de relatie of het gezin, die na het verbreken van de relatie
     doorgaat als stalking; intensieve bescherming van slachtoffers nodig (003 §3.4)."""
@@ -115,7 +152,8 @@ def profiel_ggz_lvb(w: Work, route: dict[str, Any], casus: dict[str, Any]) -> No
     """Profiel 4: GGZ- of LVB-problematiek; het FACT-team of het wijkteam speelt de belangrijkste rol (003 §3.4)."""
     omdat = "signalen bevat ggz" if casus["signaal_ggz"] else "signalen bevat lvb"
     _profiel(w, "profiel_ggz_lvb", omdat,
-             "Profiel GGZ/LVB: het FACT-team of het wijkteam speelt de belangrijkste rol; stem de hulp daarop af.")
+             "Profiel GGZ of licht verstandelijke beperking: het FACT-team of het wijkteam speelt de belangrijkste "
+             "rol; stem de hulp daarop af.")
 
 
 @rule("signalen.profiel_vechtscheiding", bron="003 §3.4", beleidskeuze=False, fase=Fase.SIGNALEN,

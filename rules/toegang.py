@@ -7,6 +7,7 @@ from typing import Any
 from engine.context import Work
 from engine.dsl import F, P, fact
 from engine.rule import rule
+from engine.taal import opsomming
 from rules.fasen import Fase
 
 # An HG-arrangement fits structural unsafety AND a need for long-term or more specialist help.
@@ -25,6 +26,7 @@ ARRANGEMENT = BINNEN & (F.structureel == True) & LANGDURIG_OF_SPECIALISTISCH  # 
     bron="002 §1.3",
     beleidskeuze=False,
     fase=Fase.SCOPE,
+    niveau="hoofdlijn",
     casus=fact("casus", F.binnen_huiselijke_kring == False),  # noqa: E712
 )
 def buiten_huiselijke_kring(w: Work, casus: dict[str, Any]) -> None:
@@ -51,12 +53,14 @@ def buiten_huiselijke_kring(w: Work, casus: dict[str, Any]) -> None:
     bron="000 Leidende principes; 004",
     beleidskeuze=False,
     fase=Fase.VEILIGHEID,
+    niveau="hoofdlijn",
     casus=fact("casus", F.acuut == True),  # noqa: E712
 )
 def directe_veiligheid_eerst(w: Work, casus: dict[str, Any]) -> None:
     """Eerst directe veiligheid, dan stabiele veiligheid, dan duurzaam herstel (000, 004): bij acuut
     gevaar gaat crisisinterventie voor elk arrangement; het advies geldt voor de vervolghulp."""
     w.set("directe_veiligheid_eerst", True)
+    w.set("fase", "directe_veiligheid")
     w.add("signaleringen", {
         "code": "crisis_directe_veiligheid",
         "tekst": "Acuut gevaar: eerst directe veiligheid (Veilig Thuis crisisdienst, crisisopvang, tijdelijk "
@@ -67,7 +71,8 @@ def directe_veiligheid_eerst(w: Work, casus: dict[str, Any]) -> None:
         "directe veiligheid eerst",
         ["veiligheid.acuut = true"],
         "Er is acuut gevaar. Eerst moet de directe veiligheid geregeld worden (crisisdienst van Veilig Thuis, "
-        "crisisopvang of een tijdelijk huisverbod); het advies hieronder is voor de vervolghulp.",
+        "crisisopvang of een tijdelijk huisverbod); het huishouden is in de fase directe veiligheid. Het advies "
+        "hieronder is voor de hulp daarna.",
     )
 
 
@@ -76,6 +81,7 @@ def directe_veiligheid_eerst(w: Work, casus: dict[str, Any]) -> None:
     bron="001 §1; 002 §1.6",
     beleidskeuze=True,
     fase=Fase.TOEGANG,
+    niveau="hoofdlijn",
     casus=fact("casus", ARRANGEMENT),
 )
 def hg_arrangement(w: Work, casus: dict[str, Any]) -> None:
@@ -87,23 +93,27 @@ def hg_arrangement(w: Work, casus: dict[str, Any]) -> None:
     minimum = w.param("toegang.minimale_duur_maanden")
     redenen, omdat = [], ["geweld.structureel = true"]
     if casus["verwachte_duur_maanden"] >= minimum:
-        redenen.append(f"de inzet duurt naar verwachting {casus['verwachte_duur_maanden']} maanden "
-                       f"(richtlijn: {minimum} of meer)")
+        redenen.append(f"de hulp duurt naar verwachting {casus['verwachte_duur_maanden']} maanden "
+                       f"(vanaf {minimum} maanden geldt de hulp als langdurig)")
         omdat.append(f"inzet.verwachte_duur_maanden = {casus['verwachte_duur_maanden']}")
+    lezing = ""
+    if casus["verwachte_duur_maanden"] >= minimum:
+        lezing = (f" Dat langdurig hier {minimum} maanden of meer betekent, is een lezing van de bronnen: 001 §1 "
+                  "noemt 1 jaar of langer, 002 §1.6 langer dan 1 jaar.")
     if casus["specialistisch"]:
-        redenen.append("er is specialistische inzet nodig")
+        redenen.append("er is specialistische hulp nodig")
         omdat.append("inzet.specialistisch = true")
     if not casus["zelfstandig_wonen_veilig"]:
         redenen.append("zelfstandig wonen is niet veilig")
         omdat.append("woonsituatie.zelfstandig_wonen_veilig = false")
     if casus["nabijheid_24u_nodig"]:
-        redenen.append("er is 24-uurs ondersteuning in de nabijheid nodig")
+        redenen.append("er is 24-uursondersteuning in de nabijheid nodig")
         omdat.append("woonsituatie.nabijheid_24u_nodig = true")
     w.conclude(
         "HG-arrangement",
         omdat,
-        "Er is sprake van structurele onveiligheid en " + " en ".join(redenen) + "; daarom past een "
-        "HG-arrangement in plaats van kortdurende basishulp door het wijkteam.",
+        "Er is sprake van structurele onveiligheid en " + opsomming(redenen) + "; daarom past een "
+        "HG-arrangement in plaats van kortdurende basishulp door het wijkteam." + lezing,
     )
 
 
@@ -112,6 +122,7 @@ def hg_arrangement(w: Work, casus: dict[str, Any]) -> None:
     bron="001 §1",
     beleidskeuze=True,
     fase=Fase.TOEGANG,
+    niveau="hoofdlijn",
     casus=fact("casus", BINNEN & ~ARRANGEMENT),
 )
 def basishulp(w: Work, casus: dict[str, Any]) -> None:
@@ -121,7 +132,7 @@ def basishulp(w: Work, casus: dict[str, Any]) -> None:
     w.assert_fact(t="route", route="basishulp_wijkteam")
     if not casus["structureel"]:
         omdat = ["geweld.structureel = false"]
-        reden = "de onveiligheid is niet structureel"
+        reden = "de onveiligheid niet structureel is"
     else:
         minimum = w.param("toegang.minimale_duur_maanden")
         omdat = [
@@ -130,8 +141,8 @@ def basishulp(w: Work, casus: dict[str, Any]) -> None:
             "woonsituatie.zelfstandig_wonen_veilig = true",
             "woonsituatie.nabijheid_24u_nodig = false",
         ]
-        reden = (f"de inzet is korter dan {minimum} maanden, niet specialistisch en er is geen semi- of "
-                 "intramurale ondersteuning nodig")
+        reden = (f"de hulp korter duurt dan {minimum} maanden, niet specialistisch is en er geen semi- of "
+                 "intramurale ondersteuning nodig is")
     w.conclude(
         "basishulp door het wijkteam",
         omdat,

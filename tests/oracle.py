@@ -3,13 +3,17 @@
 This module is deliberately written apart from `engine/` and `rules/` (it imports nothing from
 them): it is the reference the rule engine is compared against, field by field, and the
 plain-Python speed baseline. It reads the parameter YAML files itself and codes every step of
-docs/decisions.md as one small function, in reasoning order.
+docs/decisions.md (including its section "Round two (issue 10)") as one small function, in
+reasoning order.
 
 Public API:
 - `load_params(peildatum, directory)`: the parameter values in force on `peildatum`, as a nested dict.
-- `with_defaults(casus)`: a copy of a valid casus with every contract default filled in.
-- `advies(casus, params, trace=None)`: the contract's advies (without `uitleg`/`ruleset`); when a
-  list is passed as `trace`, the id of every rule whose condition holds is appended to it.
+- `with_overrides(params, overrides)`: a copy of `params` with dotted paths set (a scenario's parameters).
+- `with_defaults(casus)`: a copy of a valid casus with every contract default filled in, except
+  `leden[].verblijft_mee`, whose default depends on the household (see `verblijft_mee`).
+- `advies(casus, params, trace=None)`: the contract's advies (without `uitleg`/`ruleset`/`samenvatting`;
+  waarschuwingen without `tekst`, resultaatgebieden without `naam`); when a list is passed as `trace`,
+  the id of every rule whose condition holds is appended to it.
 """
 
 from __future__ import annotations
@@ -17,24 +21,30 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 __all__ = [
+    "KOSTEN_DELEN",
     "MAATWERK_ORDER",
     "ONDERDELEN_ORDER",
     "PARAMETER_DIR",
     "SIGNAL_ORDER",
+    "WAARSCHUWING_ORDER",
     "advies",
     "load_params",
+    "param",
+    "verblijft_mee",
     "with_defaults",
+    "with_overrides",
 ]
 
 PARAMETER_DIR = Path(__file__).resolve().parent.parent / "rules" / "parameters"
 
-# Output orders fixed by the contract (onderdelen) and by decisions.md steps 9 and 10.
+# Output orders fixed by the contract (onderdelen) and by decisions.md steps 9 and 10 and round two.
 ONDERDELEN_ORDER = (
     "casusregie",
     "slachtofferhulp",
@@ -48,22 +58,45 @@ MAATWERK_ORDER = ("toeleiding_schulddienstverlening", "dagbesteding", "nachtelij
 SIGNAL_ORDER = (
     "crisis_directe_veiligheid",
     "strafrechtelijke_aanpak",
+    "geen_meewerkende_volwassene",
     "ggz_via_zvw",
     "afstemmen_andere_gemeente",
     "woonplaats_buiten_rotterdam",
     "pleger_niet_meewerkend",
+    "slachtoffer_niet_meewerkend",
     "profiel_dwangmatige_controle",
     "profiel_hoge_stress",
     "profiel_kindproblematiek",
     "profiel_ggz_lvb",
     "profiel_vechtscheiding",
 )
+WAARSCHUWING_ORDER = (
+    "acuut_bij_laag_risico",
+    "intieme_terreur_niet_structureel",
+    "geen_geweldsvorm",
+    "verlengde_jeugdhulp_buiten_leeftijd",
+    "dakloos_en_zelfstandig_wonen_veilig",
+    "geen_slachtoffer",
+)
+# The parts of the weekly cost, in the order `zonder_tarief` lists them.
+KOSTEN_DELEN = ("begeleiding_volwassenen", "begeleiding_kinderen", "treden", "verblijf")
 
 ROUTE_HG = "hg_arrangement"
 ROUTE_BASISHULP = "basishulp_wijkteam"
 ROUTE_BUITEN_SCOPE = "buiten_scope"
+SEMI_INTRA = ("semimuraal", "intramuraal")
+
+# Parameters added in round two; until their YAML exists the oracle uses these values.
+PARAMETER_FALLBACKS: dict[str, Any] = {
+    "systeemgerichte_hulp.minimum_deelnemers": 2,
+    "tarieven.begeleiding_volwassenen": None,
+    "tarieven.begeleiding_kinderen": None,
+    "tarieven.trede_per_week": None,
+    "tarieven.verblijf_per_dag": None,
+}
 
 Casus = dict[str, Any]  # a valid casus with every default filled in
+Lid = dict[str, Any]  # one member of such a casus
 Params = dict[str, Any]  # the output of load_params()
 Trace = list[str] | None  # collects the ids of the rules whose condition holds
 
@@ -113,6 +146,38 @@ def load_params(peildatum: dt.date | str, directory: Path = PARAMETER_DIR) -> di
     return params
 
 
+def with_overrides(params: Params, overrides: dict[str, Any]) -> Params:
+    """A copy of `params` with each dotted path set to its value (missing parents are created)."""
+    changed = copy.deepcopy(params)
+    for path, value in overrides.items():
+        *parents, last = path.split(".")
+        node = changed
+        for key in parents:
+            if not isinstance(node.get(key), dict):
+                node[key] = {}
+            node = node[key]
+        node[last] = copy.deepcopy(value)
+    return changed
+
+
+_NO_DEFAULT = object()
+
+
+def param(params: Params, path: str, default: Any = _NO_DEFAULT) -> Any:
+    """The value at dotted `path`; a round-two parameter that is not there yet gives its fallback."""
+    node: Any = params
+    for key in path.split("."):
+        if not isinstance(node, dict) or key not in node:
+            if default is not _NO_DEFAULT:
+                return default
+            for prefix, fallback in PARAMETER_FALLBACKS.items():
+                if path == prefix or path.startswith(prefix + "."):
+                    return fallback
+            raise KeyError(path)
+        node = node[key]
+    return node
+
+
 # --------------------------------------------------------------------------- defaults
 
 _LID_DEFAULTS: dict[str, Any] = {
@@ -131,7 +196,11 @@ _OBJECT_DEFAULTS: dict[str, dict[str, Any]] = {
 
 
 def with_defaults(casus: dict[str, Any]) -> Casus:
-    """A deep copy of a valid casus with every contract default filled in."""
+    """A deep copy of a valid casus with every contract default filled in.
+
+    `leden[].verblijft_mee` is left as given (absent when absent): its default depends on whether
+    the member is a child and a counted adult, which needs the parameters; `verblijft_mee` resolves it.
+    """
     full = copy.deepcopy(casus)
     peildatum = full.get("peildatum")
     full["peildatum"] = dt.date.today().isoformat() if peildatum is None else _as_date(peildatum).isoformat()
@@ -151,46 +220,125 @@ def with_defaults(casus: dict[str, Any]) -> Casus:
 # --------------------------------------------------------------------------- household
 
 
-@dataclass(frozen=True)
-class Huishouden:
-    """The household as the budget sees it (decisions.md, 'Household composition')."""
-
-    kinderen: list[dict[str, Any]]
-    getelde_volwassenen: list[dict[str, Any]]
-    niet_getelde_volwassenen: list[dict[str, Any]]
-
-    @property
-    def jongste_kind(self) -> dict[str, Any] | None:
-        # min() keeps the first of equal ages, i.e. input order breaks ties.
-        return min(self.kinderen, key=lambda lid: lid["leeftijd"]) if self.kinderen else None
-
-
-def is_kind(lid: dict[str, Any], params: Params) -> bool:
-    """Under 18, or under 23 with verlengde jeugdhulp."""
+def is_kind(lid: Lid, params: Params) -> bool:
+    """Under 18, or under 23 with verlengde jeugdhulp (by age, whether in beeld or not)."""
     leeftijd = params["leeftijd"]
     if lid["leeftijd"] < leeftijd["volwassen_vanaf"]:
         return True
     return bool(lid["verlengde_jeugdhulp"]) and lid["leeftijd"] < leeftijd["verlengde_jeugdhulp_tot"]
 
 
+def is_geteld(lid: Lid, params: Params) -> bool:
+    """A counted adult: not a child, in beeld and meewerkend."""
+    return not is_kind(lid, params) and bool(lid["in_beeld"]) and bool(lid["meewerkend"])
+
+
+def is_alleen_pleger(lid: Lid) -> bool:
+    """Pleger-only: the roles include `pleger` and not `slachtoffer`."""
+    return "pleger" in lid["rollen"] and "slachtoffer" not in lid["rollen"]
+
+
+def verblijft_mee(lid: Lid, params: Params) -> bool:
+    """The effective `verblijft_mee`: an explicit value wins; otherwise true for a child in beeld and
+    for a counted adult who is not pleger-only, false for everybody else."""
+    if "verblijft_mee" in lid:
+        return bool(lid["verblijft_mee"])
+    if is_kind(lid, params):
+        return bool(lid["in_beeld"])
+    return is_geteld(lid, params) and not is_alleen_pleger(lid)
+
+
+@dataclass(frozen=True)
+class Huishouden:
+    """The household as the budget sees it (decisions.md, 'Household composition' and 'Who counts')."""
+
+    kinderen: list[Lid]  # children in beeld, input order: "children" everywhere below
+    kinderen_buiten_beeld: list[Lid]  # children by age with in_beeld false: outside the household
+    getelde_volwassenen: list[Lid]
+    niet_getelde_volwassenen: list[Lid]
+    verblijvers: frozenset[str]  # ids of the members whose effective verblijft_mee is true
+
+    @property
+    def jongste_kind(self) -> Lid | None:
+        # min() keeps the first of equal ages, i.e. input order breaks ties.
+        return min(self.kinderen, key=lambda lid: lid["leeftijd"]) if self.kinderen else None
+
+    @property
+    def deelnemers(self) -> int:
+        """Members taking part: counted adults plus children in beeld."""
+        return len(self.getelde_volwassenen) + len(self.kinderen)
+
+    @property
+    def alleen_plegers(self) -> list[Lid]:
+        return [lid for lid in self.getelde_volwassenen if is_alleen_pleger(lid)]
+
+    @property
+    def volwassen_clienten(self) -> int:
+        return sum(1 for lid in self.getelde_volwassenen if lid["id"] in self.verblijvers)
+
+    @property
+    def meekomende_kinderen(self) -> int:
+        return sum(1 for lid in self.kinderen + self.kinderen_buiten_beeld if lid["id"] in self.verblijvers)
+
+
 def samenstelling(casus: Casus, params: Params, trace: Trace) -> Huishouden:
-    kinderen, geteld, niet_geteld = [], [], []
+    kinderen: list[Lid] = []
+    buiten_beeld: list[Lid] = []
+    geteld: list[Lid] = []
+    niet_geteld: list[Lid] = []
     for lid in casus["leden"]:
         if is_kind(lid, params):
-            kinderen.append(lid)
-            _fire(trace, "lid.kind")
-        elif lid["in_beeld"] and lid["meewerkend"]:
+            if lid["in_beeld"]:
+                kinderen.append(lid)
+                _fire(trace, "lid.kind")
+            else:
+                buiten_beeld.append(lid)
+                _fire(trace, "lid.kind_buiten_beeld")
+        elif is_geteld(lid, params):
             geteld.append(lid)
             _fire(trace, "lid.volwassene_geteld")
         else:
             niet_geteld.append(lid)
             _fire(trace, "lid.volwassene_niet_geteld")
     _fire(trace, "huishouden.samenstelling")
-    return Huishouden(kinderen, geteld, niet_geteld)
+    verblijvers = frozenset(lid["id"] for lid in casus["leden"] if verblijft_mee(lid, params))
+    return Huishouden(kinderen, buiten_beeld, geteld, niet_geteld, verblijvers)
 
 
-def _has_role(leden: list[dict[str, Any]], rol: str) -> bool:
+def _has_role(leden: list[Lid], rol: str) -> bool:
     return any(rol in lid["rollen"] for lid in leden)
+
+
+# --------------------------------------------------------------------------- waarschuwingen
+
+
+def waarschuwingen(casus: Casus, params: Params, trace: Trace) -> list[dict[str, Any]]:
+    """Allowed but implausible or contradictory input, on every route, in decisions.md order."""
+    geweld, veiligheid, woonsituatie = casus["geweld"], casus["veiligheid"], casus["woonsituatie"]
+    leeftijd = params["leeftijd"]
+    found: list[dict[str, Any]] = []
+
+    def warn(code: str, *velden: str) -> None:
+        _fire(trace, f"waarschuwing.{code}")
+        found.append({"code": code, "velden": list(velden)})
+
+    if veiligheid["acuut"] and veiligheid["niveau"] == "laag":
+        warn("acuut_bij_laag_risico", "veiligheid.acuut", "veiligheid.niveau")
+    if geweld["intieme_terreur"] and not geweld["structureel"]:
+        warn("intieme_terreur_niet_structureel", "geweld.intieme_terreur", "geweld.structureel")
+    if not geweld["vormen"]:
+        warn("geen_geweldsvorm", "geweld.vormen")
+    for i, lid in enumerate(casus["leden"]):
+        buiten_leeftijd = (
+            lid["leeftijd"] < leeftijd["volwassen_vanaf"] or lid["leeftijd"] >= leeftijd["verlengde_jeugdhulp_tot"]
+        )
+        if lid["verlengde_jeugdhulp"] and buiten_leeftijd:
+            warn("verlengde_jeugdhulp_buiten_leeftijd", f"leden[{i}].verlengde_jeugdhulp", f"leden[{i}].leeftijd")
+    if woonsituatie["dakloos"] and woonsituatie["zelfstandig_wonen_veilig"]:
+        warn("dakloos_en_zelfstandig_wonen_veilig", "woonsituatie.dakloos", "woonsituatie.zelfstandig_wonen_veilig")
+    if not _has_role(casus["leden"], "slachtoffer"):
+        warn("geen_slachtoffer", "leden")
+    return found
 
 
 # --------------------------------------------------------------------------- steps 1-4
@@ -238,7 +386,7 @@ def indicerende_instantie(casus: Casus, trace: Trace) -> str:
 
 
 def naast_bestaande_wmo_zorg(casus: Casus) -> bool:
-    return casus["bestaande_wmo_zorg"] in ("semimuraal", "intramuraal")
+    return casus["bestaande_wmo_zorg"] in SEMI_INTRA
 
 
 def perceel(casus: Casus, trace: Trace) -> str:
@@ -268,7 +416,7 @@ def pakket(casus: Casus, gekozen_perceel: str, params: Params, trace: Trace) -> 
         if casus["geweld"]["intieme_terreur"]:
             _fire(trace, "pakket.minimum_intieme_terreur")
             result = max(result, int(params["intieme_terreur"]["minimum_pakket"]))
-        if gekozen_perceel in ("semimuraal", "intramuraal"):
+        if gekozen_perceel in SEMI_INTRA:
             _fire(trace, "pakket.minimum_semi_intramuraal")
             result = max(result, int(params["semi_intramuraal"]["minimum_pakket"]))
     _fire(trace, "pakket.vastgesteld")
@@ -276,7 +424,7 @@ def pakket(casus: Casus, gekozen_perceel: str, params: Params, trace: Trace) -> 
 
 
 def vrije_trede(gekozen_perceel: str, aantal_kinderen: int, params: Params, trace: Trace) -> bool:
-    """Extramuraal with more than `vrije_trede.meer_dan_kinderen` children: budget op maat."""
+    """Extramuraal with more than `vrije_trede.meer_dan_kinderen` children (in beeld): budget op maat."""
     if gekozen_perceel == "extramuraal" and aantal_kinderen > params["vrije_trede"]["meer_dan_kinderen"]:
         _fire(trace, "pakket.vrije_trede")
         return True
@@ -297,11 +445,11 @@ def budget(
     huishouden: Huishouden,
     gekozen_perceel: str,
     gekozen_pakket: int,
+    duur: int,
     params: Params,
     trace: Trace,
 ) -> dict[str, Any]:
     uren = params["uren"][gekozen_perceel]
-    semi_of_intramuraal = gekozen_perceel in ("semimuraal", "intramuraal")
 
     _fire(trace, "budget.volwassenen")
     uur_volwassene = float(_per_pakket(uren["volwassenen"], gekozen_pakket, f"uren.{gekozen_perceel}.volwassenen"))
@@ -321,11 +469,14 @@ def budget(
     totaal = float(uren_volwassenen + (kinderen["uur_per_week"] if kinderen else 0.0))
 
     pleger_extramuraal = None
-    if semi_of_intramuraal and _has_role(huishouden.getelde_volwassenen, "pleger"):
+    alleen_plegers = huishouden.alleen_plegers
+    if gekozen_perceel in SEMI_INTRA and alleen_plegers:
+        # Half of the adults' begeleiding, never more than the pleger-only adults' own begeleiding.
         _fire(trace, "budget.pleger_extramuraal")
-        pleger_extramuraal = float(params["semi_intramuraal"]["pleger_extramuraal_aandeel"] * uren_volwassenen)
+        helft = params["semi_intramuraal"]["pleger_extramuraal_aandeel"] * uren_volwassenen
+        pleger_extramuraal = float(min(helft, len(alleen_plegers) * uur_volwassene))
 
-    return {
+    result = {
         "volwassenen": volwassenen,
         "kinderen": kinderen,
         "totaal_uur_per_week": totaal,
@@ -333,6 +484,9 @@ def budget(
         "treden": treden(gekozen_perceel, gekozen_pakket, params, trace),
         "verblijf": verblijf(huishouden, gekozen_perceel, trace),
     }
+    result["looptijd"] = looptijd(totaal, duur, trace)
+    result["kosten"] = kosten(result, gekozen_perceel, gekozen_pakket, duur, params)
+    return result
 
 
 _ONDERSTEUNING_KEY = {"semimuraal": "semimurale_ondersteuning", "intramuraal": "intramurale_ondersteuning"}
@@ -344,7 +498,7 @@ def treden(gekozen_perceel: str, gekozen_pakket: int, params: Params, trace: Tra
         "intramurale_ondersteuning": None,
         "nachtelijke_ondersteuning": None,
     }
-    if gekozen_perceel not in ("semimuraal", "intramuraal"):
+    if gekozen_perceel not in SEMI_INTRA:
         return result
     _fire(trace, f"budget.treden_{gekozen_perceel}")
     table = params["treden"][gekozen_perceel]
@@ -353,16 +507,90 @@ def treden(gekozen_perceel: str, gekozen_pakket: int, params: Params, trace: Tra
         table["ondersteuning"], gekozen_pakket, f"{path}.ondersteuning"
     )
     result["nachtelijke_ondersteuning"] = _per_pakket(table["nachtelijk"], gekozen_pakket, f"{path}.nachtelijk")
+    _fire(trace, "budget.trede_diensturen")
     return result
 
 
 def verblijf(huishouden: Huishouden, gekozen_perceel: str, trace: Trace) -> dict[str, int] | None:
-    """Intramuraal: counted adults other than the perpetrator stay, with every child."""
+    """Intramuraal: counted adults and children (by age) whose effective verblijft_mee is true."""
     if gekozen_perceel != "intramuraal":
         return None
     _fire(trace, "budget.verblijf")
-    clienten = [lid for lid in huishouden.getelde_volwassenen if "pleger" not in lid["rollen"]]
-    return {"volwassen_clienten": len(clienten), "meekomende_kinderen": len(huishouden.kinderen)}
+    return {"volwassen_clienten": huishouden.volwassen_clienten, "meekomende_kinderen": huishouden.meekomende_kinderen}
+
+
+def weken(duur: int) -> float:
+    return duur * 52 / 12
+
+
+def looptijd(totaal_uur_per_week: float, duur: int, trace: Trace) -> dict[str, float]:
+    """The budget over the arrangement: weeks = duur_maanden x 52 / 12, hours = weekly total x weeks."""
+    _fire(trace, "budget.looptijd")
+    aantal_weken = weken(duur)
+    return {"weken": aantal_weken, "uren": totaal_uur_per_week * aantal_weken}
+
+
+_CENT = Decimal("0.01")
+
+
+def _decimal(value: Any) -> Decimal:
+    return Decimal(str(value))
+
+
+def _tarief_per_pakket(params: Params, path: str, gekozen_pakket: int) -> Any:
+    table = param(params, path)
+    return table[gekozen_pakket - 1] if isinstance(table, list) else None
+
+
+def kosten(
+    budget_: dict[str, Any], gekozen_perceel: str, gekozen_pakket: int, duur: int, params: Params
+) -> dict[str, Any] | None:
+    """Euro per week and over the looptijd, over the parts that apply and have a tariff (else null)."""
+    uren_volwassenen = sum((_decimal(e["uur_per_week"]) for e in budget_["volwassenen"]), Decimal(0))
+    uren_kinderen = _decimal(budget_["kinderen"]["uur_per_week"]) if budget_["kinderen"] else Decimal(0)
+    treden_ = [trede for trede in budget_["treden"].values() if trede is not None]
+    verblijvers = sum(budget_["verblijf"].values()) if budget_["verblijf"] else 0
+
+    tarief_volwassenen = _tarief_per_pakket(
+        params, f"tarieven.begeleiding_volwassenen.{gekozen_perceel}", gekozen_pakket
+    )
+    tarief_kinderen = _tarief_per_pakket(params, f"tarieven.begeleiding_kinderen.{gekozen_perceel}", gekozen_pakket)
+    per_trede = param(params, "tarieven.trede_per_week")
+    trede_tarieven = [per_trede[trede - 1] if isinstance(per_trede, list) else None for trede in treden_]
+    per_dag = param(params, "tarieven.verblijf_per_dag")
+
+    # (part, quantity above 0, euro per week or None without a tariff)
+    delen: list[tuple[str, bool, Decimal | None]] = [
+        (
+            "begeleiding_volwassenen",
+            uren_volwassenen > 0,
+            None if tarief_volwassenen is None else uren_volwassenen * _decimal(tarief_volwassenen),
+        ),
+        (
+            "begeleiding_kinderen",
+            uren_kinderen > 0,
+            None if tarief_kinderen is None else uren_kinderen * _decimal(tarief_kinderen),
+        ),
+        (
+            "treden",
+            len(treden_) > 0,
+            None if None in trede_tarieven else sum((_decimal(t) for t in trede_tarieven), Decimal(0)),
+        ),
+        ("verblijf", verblijvers > 0, None if per_dag is None else verblijvers * 7 * _decimal(per_dag)),
+    ]
+    geprijsd = [bedrag for _, geldt, bedrag in delen if geldt and bedrag is not None]
+    if not geprijsd:
+        return None
+    per_week = sum(geprijsd, Decimal(0)).quantize(_CENT, rounding=ROUND_HALF_UP)
+    over_looptijd = (per_week * duur * 52 / 12).quantize(_CENT, rounding=ROUND_HALF_UP)
+    zonder_tarief = [naam for naam, geldt, bedrag in delen if geldt and bedrag is None]
+    return {
+        "per_week": float(per_week),
+        "looptijd": float(over_looptijd),
+        "valuta": "EUR",
+        "volledig": not zonder_tarief,
+        "zonder_tarief": zonder_tarief,
+    }
 
 
 def duur_maanden(params: Params, trace: Trace) -> int:
@@ -373,29 +601,64 @@ def duur_maanden(params: Params, trace: Trace) -> int:
 # --------------------------------------------------------------------------- steps 8-9
 
 
-def onderdelen(casus: Casus, huishouden: Huishouden, trace: Trace) -> tuple[list[str], list[dict[str, str]]]:
-    """Step 8: the parts of help, in the contract's enum order, and the excluded ones."""
+_TELWOORDEN = ("nul", "een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf", "twaalf")
+
+
+def _telwoord(n: int) -> str:
+    """The reden names the parameter's value: 'minder dan twee deelnemers' at the default 2 (decisions.md)."""
+    return _TELWOORDEN[n] if 0 <= n < len(_TELWOORDEN) else str(n)
+
+
+def _opsomming(items: list[str]) -> str:
+    """'a', 'a en b', 'a, b en c'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
+
+
+def onderdelen(
+    casus: Casus, huishouden: Huishouden, params: Params, trace: Trace
+) -> tuple[list[str], list[dict[str, str]]]:
+    """Step 8: the parts of help, in the contract's enum order, and the excluded ones with their reason."""
     chosen = {"casusregie"}
     _fire(trace, "onderdelen.casusregie")
     uitgesloten: list[dict[str, str]] = []
-    if _has_role(huishouden.getelde_volwassenen, "slachtoffer"):
+    volwassenen = huishouden.getelde_volwassenen
+    if _has_role(volwassenen, "slachtoffer"):
         _fire(trace, "onderdelen.slachtofferhulp")
         chosen.add("slachtofferhulp")
-    if _has_role(huishouden.getelde_volwassenen, "pleger"):
+    if _has_role(volwassenen, "pleger"):
         _fire(trace, "onderdelen.plegerhulp")
         chosen.add("plegerhulp")
+
+    redenen: list[str] = []
     if casus["geweld"]["intieme_terreur"]:
         _fire(trace, "onderdelen.systeemgerichte_hulp_uitgesloten")
-        uitgesloten.append({"onderdeel": "systeemgerichte_hulp", "reden": "intieme terreur"})
+        redenen.append("intieme terreur")
+    if "schadelijke_traditionele_praktijken" in casus["geweld"]["vormen"]:
+        _fire(trace, "onderdelen.systeemgerichte_hulp_uitgesloten_eergerelateerd")
+        redenen.append("eergerelateerd geweld")
+    if not volwassenen:
+        _fire(trace, "onderdelen.systeemgerichte_hulp_uitgesloten_geen_volwassene")
+        redenen.append("geen meewerkende volwassene")
+    elif huishouden.deelnemers < (minimum := param(params, "systeemgerichte_hulp.minimum_deelnemers")):
+        _fire(trace, "onderdelen.systeemgerichte_hulp_uitgesloten_te_weinig_deelnemers")
+        redenen.append(f"minder dan {_telwoord(minimum)} deelnemers")
+    if redenen:
+        uitgesloten.append({"onderdeel": "systeemgerichte_hulp", "reden": _opsomming(redenen)})
         _fire(trace, "onderdelen.specialistische_individuele_hulp")
         chosen.add("specialistische_individuele_hulp")
     else:
         _fire(trace, "onderdelen.systeemgerichte_hulp")
         chosen.add("systeemgerichte_hulp")
+
     if huishouden.kinderen:
-        _fire(trace, "onderdelen.opvoedondersteuning")
+        if volwassenen:
+            _fire(trace, "onderdelen.opvoedondersteuning")
+            chosen.add("opvoedondersteuning")
+        else:
+            _fire(trace, "onderdelen.opvoedondersteuning_uitgesloten")
+            uitgesloten.append({"onderdeel": "opvoedondersteuning", "reden": "geen meewerkende ouder of verzorger"})
         _fire(trace, "onderdelen.kindgerichte_hulp")
-        chosen.update(("opvoedondersteuning", "kindgerichte_hulp"))
+        chosen.add("kindgerichte_hulp")
     return [name for name in ONDERDELEN_ORDER if name in chosen], uitgesloten
 
 
@@ -418,21 +681,69 @@ def maatwerk(casus: Casus, gekozen_perceel: str, trace: Trace) -> list[str]:
     return result
 
 
+# --------------------------------------------------------------------------- the beschikking
+
+
+def _gebied(resultaatgebied: str, wet: str, voor: str, trede: int | None = None) -> dict[str, Any]:
+    return {"resultaatgebied": resultaatgebied, "wet": wet, "voor": voor, "trede": trede}
+
+
+def resultaatgebieden(
+    huishouden: Huishouden,
+    gekozen_perceel: str,
+    budget_: dict[str, Any],
+    maatwerk_: list[str],
+    trace: Trace,
+) -> list[dict[str, Any]]:
+    """What the beschikking contains: per counted adult, for the children, per maatwerk entry and adult."""
+    _fire(trace, "resultaatgebieden.beschikking")
+    gebieden: list[dict[str, Any]] = []
+    trede = budget_["treden"]
+    for lid in huishouden.getelde_volwassenen:
+        voor = lid["id"]
+        gebieden.append(_gebied("duurzame_veiligheid_herstel_systeemdynamiek", "wmo", voor))
+        if gekozen_perceel == "extramuraal":
+            gebieden.append(_gebied("sociaal_persoonlijk_functioneren", "wmo", voor))
+            gebieden.append(_gebied("ondersteuning_zelfzorg_gezondheid", "wmo", voor))
+        elif voor in huishouden.verblijvers:  # residential support only for who comes along
+            ondersteuning = _ONDERSTEUNING_KEY[gekozen_perceel]
+            gebieden.append(_gebied(ondersteuning, "wmo", voor, trede[ondersteuning]))
+            gebieden.append(_gebied("nachtelijke_ondersteuning", "wmo", voor, trede["nachtelijke_ondersteuning"]))
+            if gekozen_perceel == "intramuraal":
+                gebieden.append(_gebied("verblijf", "wmo", voor))
+    if huishouden.kinderen:
+        for naam in ("jeugd_ondersteuning", "jeugd_behandeling", "jeugd_begeleiding_ouders_omgeving"):
+            gebieden.append(_gebied(naam, "jeugdwet", "kinderen"))
+    # verblijf for the children follows budget.verblijf.meekomende_kinderen (children by age)
+    if gekozen_perceel == "intramuraal" and huishouden.meekomende_kinderen > 0:
+        gebieden.append(_gebied("verblijf", "wmo", "kinderen"))
+    for naam in maatwerk_:
+        for lid in huishouden.getelde_volwassenen:
+            gebieden.append(_gebied(naam, "wmo", lid["id"]))
+    return gebieden
+
+
 # --------------------------------------------------------------------------- step 10
 
 
-def huishouden_signaleringen(casus: Casus, gekozen_perceel: str | None, trace: Trace) -> list[str]:
+def huishouden_signaleringen(
+    casus: Casus, huishouden: Huishouden, gekozen_perceel: str | None, trace: Trace
+) -> list[str]:
     """Step 10: the household signals (HG-arrangement and basishulp), in decisions.md order."""
     signalen = set(casus["signalen"])
     leden = casus["leden"]
     geweld = casus["geweld"]
     woonplaats = casus["woonplaats"]
     conditions = {
+        "geen_meewerkende_volwassene": not huishouden.getelde_volwassenen,
         "ggz_via_zvw": "ggz" in signalen,
         "afstemmen_andere_gemeente": any(lid["woont_buiten_gemeente"] for lid in leden),
         "woonplaats_buiten_rotterdam": woonplaats == "elders"
         or (woonplaats == "regiogemeente" and gekozen_perceel in (None, "extramuraal")),
         "pleger_niet_meewerkend": any("pleger" in lid["rollen"] and not lid["meewerkend"] for lid in leden),
+        "slachtoffer_niet_meewerkend": any(
+            "slachtoffer" in lid["rollen"] and lid["in_beeld"] and not lid["meewerkend"] for lid in leden
+        ),
         "profiel_dwangmatige_controle": bool(geweld["intieme_terreur"]) or "stalking" in geweld["vormen"],
         "profiel_hoge_stress": "hoge_stress" in signalen,
         "profiel_kindproblematiek": "kindproblematiek" in signalen,
@@ -445,6 +756,22 @@ def huishouden_signaleringen(casus: Casus, gekozen_perceel: str | None, trace: T
             _fire(trace, f"signalen.{code}")
             result.append(code)
     return result
+
+
+# --------------------------------------------------------------------------- fase (004)
+
+
+def fase(casus: Casus, route: str, trace: Trace) -> str | None:
+    """Where the household stands: acute danger on every route, else stable safety or recovery (HG only)."""
+    if casus["veiligheid"]["acuut"]:
+        return "directe_veiligheid"  # concluded by veiligheid.directe_veiligheid_eerst
+    if route != ROUTE_HG:
+        return None
+    if casus["veiligheid"]["niveau"] in ("midden", "hoog"):
+        _fire(trace, "fase.stabiele_veiligheid")
+        return "stabiele_veiligheid"
+    _fire(trace, "fase.herstel")
+    return "herstel"
 
 
 # --------------------------------------------------------------------------- the advies
@@ -460,33 +787,40 @@ def _empty_arrangement() -> dict[str, Any]:
         "onderdelen": [],
         "uitgesloten_onderdelen": [],
         "maatwerk": [],
+        "resultaatgebieden": [],
         "duur_maanden": None,
     }
 
 
 def arrangement(casus: Casus, huishouden: Huishouden, params: Params, trace: Trace) -> dict[str, Any]:
-    """Steps 5-9 for a household that gets an HG-arrangement."""
+    """Steps 5-9 and the beschikking for a household that gets an HG-arrangement."""
     gekozen_perceel = perceel(casus, trace)
     gekozen_pakket = pakket(casus, gekozen_perceel, params, trace)
-    delen, uitgesloten = onderdelen(casus, huishouden, trace)
+    vrij = vrije_trede(gekozen_perceel, len(huishouden.kinderen), params, trace)
+    duur = duur_maanden(params, trace)
+    gekozen_budget = budget(huishouden, gekozen_perceel, gekozen_pakket, duur, params, trace)
+    delen, uitgesloten = onderdelen(casus, huishouden, params, trace)
+    gekozen_maatwerk = maatwerk(casus, gekozen_perceel, trace)
     return {
         "perceel": gekozen_perceel,
         "pakket": gekozen_pakket,
-        "vrije_trede": vrije_trede(gekozen_perceel, len(huishouden.kinderen), params, trace),
+        "vrije_trede": vrij,
         "naast_bestaande_wmo_zorg": naast_bestaande_wmo_zorg(casus),
-        "budget": budget(huishouden, gekozen_perceel, gekozen_pakket, params, trace),
+        "budget": gekozen_budget,
         "onderdelen": delen,
         "uitgesloten_onderdelen": uitgesloten,
-        "maatwerk": maatwerk(casus, gekozen_perceel, trace),
-        "duur_maanden": duur_maanden(params, trace),
+        "maatwerk": gekozen_maatwerk,
+        "resultaatgebieden": resultaatgebieden(huishouden, gekozen_perceel, gekozen_budget, gekozen_maatwerk, trace),
+        "duur_maanden": duur,
     }
 
 
 def advies(casus: Casus, params: Params, trace: Trace = None) -> dict[str, Any]:
     """The advies for a valid casus whose defaults are filled in (see `with_defaults`)."""
-    huishouden = samenstelling(casus, params, trace)
     in_scope = binnen_scope(casus, trace)
     acuut = directe_veiligheid_eerst(casus, trace)
+    gevonden_waarschuwingen = waarschuwingen(casus, params, trace)
+    huishouden = samenstelling(casus, params, trace)
     signaleringen = ["crisis_directe_veiligheid"] if acuut else []
     instantie = indicerende_instantie(casus, trace)
 
@@ -498,17 +832,19 @@ def advies(casus: Casus, params: Params, trace: Trace = None) -> dict[str, Any]:
     elif toegang_hg_arrangement(casus, params, trace):
         route = ROUTE_HG
         details = arrangement(casus, huishouden, params, trace)
-        signaleringen += huishouden_signaleringen(casus, details["perceel"], trace)
+        signaleringen += huishouden_signaleringen(casus, huishouden, details["perceel"], trace)
     else:
         route = ROUTE_BASISHULP
         details = _empty_arrangement()
-        signaleringen += huishouden_signaleringen(casus, None, trace)
+        signaleringen += huishouden_signaleringen(casus, huishouden, None, trace)
 
     result.update(
         route=route,
         indicerende_instantie=instantie,
         directe_veiligheid_eerst=acuut,
+        fase=fase(casus, route, trace),
         **details,
         signaleringen=signaleringen,
+        waarschuwingen=gevonden_waarschuwingen,
     )
     return result

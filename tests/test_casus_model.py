@@ -91,6 +91,7 @@ def test_contract_example_is_read_as_written() -> None:
         "meewerkend": True,
         "verlengde_jeugdhulp": False,
         "woont_buiten_gemeente": False,
+        "verblijft_mee": None,  # absent: the rules apply domain.md's default
     }
     assert casus.model_dump(mode="json") == {
         **VOORBEELD,

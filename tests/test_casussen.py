@@ -29,13 +29,24 @@ def _run(document: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     return assemble(casus, work, ruleset.identity()), work.fired
 
 
-def _comparable(key: str, value: Any) -> Any:
+# Budget fields added in round two; a library entry written before them does not list them.
+_BUDGET_ROUND_TWO = {"looptijd", "kosten"}
+
+
+def _comparable(key: str, value: Any, expected: Any) -> Any:
     if key == "signaleringen":
         return sorted(s["code"] for s in value)
+    if key == "waarschuwingen":
+        return [w["code"] for w in value]
     if key == "maatwerk":
         return [m["resultaatgebied"] for m in value]
+    if key == "resultaatgebieden":
+        return [{k: v for k, v in r.items() if k != "naam"} for r in value]
     if key == "budget" and value is not None:
-        return {k: v for k, v in value.items() if k != "trede_diensturen_per_week"}
+        left_out = {"trede_diensturen_per_week"}
+        if isinstance(expected, dict):
+            left_out |= _BUDGET_ROUND_TWO - expected.keys()
+        return {k: v for k, v in value.items() if k not in left_out}
     return value
 
 
@@ -47,7 +58,8 @@ def test_casus_gives_documented_advies(path: Path) -> None:
     for key, expected in document["verwacht"].items():
         if key == "signaleringen":
             expected = sorted(expected)
-        assert _comparable(key, advies[key]) == expected, key
+        assert key in advies, f"advies has no field {key}"
+        assert _comparable(key, advies[key], expected) == expected, key
 
 
 def test_library_has_the_five_verwey_jonker_casussen() -> None:

@@ -117,7 +117,8 @@ def test_seed_tables_literally(basis: Parameters) -> None:
     assert basis.get("leeftijd.verlengde_jeugdhulp_tot") == 23
     assert basis.get("tarieven.wo_aandeel_kinderen") == [5, 20, 50]
     assert basis.get("tarieven.overhead_kinderen") == 31.33
-    assert basis.get("tarieven.euro_per_uur_volwassenen") == [None, None, None]  # not yet published
+    assert basis.get("tarieven.begeleiding_volwassenen.extramuraal") == [None, None, None]  # not yet published
+    assert basis.get("tarieven.verblijf_per_dag") is None
 
 
 def test_trede_diensturen_per_week(basis: Parameters) -> None:

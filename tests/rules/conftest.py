@@ -8,7 +8,8 @@ A file holds a complete, valid casus as `basis` and a list of `gevallen`. Each c
 - `vuurt` / `vuurt_niet`: rule ids that must / must not be in the evaluation's fired rules;
 - `verwacht`: a partial advies. Every key given must equal the advies value; mappings are
   compared recursively as partial (an empty mapping means exactly empty), lists exactly.
-  `signaleringen` and `maatwerk` are given as lists of codes / resultaatgebieden and compared,
+  `signaleringen`, `maatwerk`, `waarschuwingen` and `resultaatgebieden` are given as lists of codes /
+  resultaatgebieden and compared,
   in order, with those of the advies (an item may be a mapping instead, compared as partial with
   the whole entry at that place);
 - `fout`: the casus must be refused; the `veld` paths of the CasusFout, in order;
@@ -37,7 +38,8 @@ from engine.evaluate import evaluate_work
 CASE_KEYS = frozenset({"naam", "casus", "vuurt", "vuurt_niet", "verwacht", "fout", "xfail"})
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when libyaml is present
 # Advies lists whose items are compared by one field only.
-CODE_LISTS = {"signaleringen": "code", "maatwerk": "resultaatgebied"}
+CODE_LISTS = {"signaleringen": "code", "maatwerk": "resultaatgebied", "waarschuwingen": "code",
+              "resultaatgebieden": "resultaatgebied"}
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
