@@ -53,6 +53,19 @@ class Verblijf(BaseModel):
     meekomende_kinderen: int
 
 
+class Looptijd(BaseModel):
+    weken: float = Field(description="duur_maanden × 52 / 12")
+    uren: float = Field(description="Weekbudget × weken")
+
+
+class Kosten(BaseModel):
+    per_week: float
+    looptijd: float
+    valuta: Literal["EUR"]
+    volledig: bool = Field(description="false: een deel van het budget heeft (nog) geen tarief")
+    zonder_tarief: list[str] = Field(description="De onderdelen van het budget zonder tarief")
+
+
 class Budget(BaseModel):
     volwassenen: list[BudgetVolwassene]
     kinderen: BudgetKinderen | None
@@ -61,6 +74,8 @@ class Budget(BaseModel):
     treden: Treden
     trede_diensturen_per_week: dict[str, int]
     verblijf: Verblijf | None
+    looptijd: Looptijd | None = None
+    kosten: Kosten | None = Field(default=None, description="null zolang er geen tarieven zijn vastgesteld")
 
 
 class Uitgesloten(BaseModel):
@@ -86,8 +101,23 @@ class UitlegStap(BaseModel):
     omdat: list[str]
     bron: str
     beleidskeuze: bool
+    niveau: Literal["hoofdlijn", "detail"] = "hoofdlijn"
     tekst: str
     parameters: dict[str, Any]
+
+
+class Waarschuwing(BaseModel):
+    code: str
+    velden: list[str]
+    tekst: str
+
+
+class ResultaatgebiedToekenning(BaseModel):
+    resultaatgebied: str
+    wet: Literal["wmo", "jeugdwet"]
+    voor: str = Field(description="Het gezinslid, of 'kinderen' (administratief het jongste kind)")
+    trede: int | None
+    naam: str
 
 
 class RulesetIdentiteit(BaseModel):
@@ -115,6 +145,10 @@ class AdviesAntwoord(BaseModel):
     maatwerk: list[Maatwerk]
     signaleringen: list[Signalering]
     duur_maanden: int | None
+    fase: Literal["directe_veiligheid", "stabiele_veiligheid", "herstel"] | None = None
+    resultaatgebieden: list[ResultaatgebiedToekenning] = []
+    waarschuwingen: list[Waarschuwing] = []
+    samenvatting: str = ""
     uitleg: list[UitlegStap]
     ruleset: RulesetIdentiteit
     aangemaakt: dt.datetime | None = None

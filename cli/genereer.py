@@ -15,7 +15,11 @@ _VORMEN = ("fysiek", "psychisch", "seksueel", "verwaarlozing", "stalking", "scha
 
 def _leden(rng: random.Random) -> list[dict[str, Any]]:
     leden: list[dict[str, Any]] = []
-    slachtoffer = {"id": "slachtoffer", "leeftijd": rng.randint(19, 60), "rollen": ["slachtoffer"]}
+    slachtoffer: dict[str, Any] = {"id": "slachtoffer", "leeftijd": rng.randint(19, 60), "rollen": ["slachtoffer"]}
+    if rng.random() < 0.05:  # mutual violence: the victim is also a perpetrator
+        slachtoffer["rollen"] = ["slachtoffer", "pleger"]
+    if rng.random() < 0.08:
+        slachtoffer["meewerkend"] = False
     leden.append(slachtoffer)
     if rng.random() < 0.75:  # the perpetrator is part of the household picture
         leden.append({
@@ -27,7 +31,10 @@ def _leden(rng: random.Random) -> list[dict[str, Any]]:
             "woont_buiten_gemeente": rng.random() < 0.1,
         })
     if rng.random() < 0.1:
-        leden.append({"id": "grootouder", "leeftijd": rng.randint(55, 85), "rollen": ["gezinslid"]})
+        grootouder: dict[str, Any] = {"id": "grootouder", "leeftijd": rng.randint(55, 85), "rollen": ["gezinslid"]}
+        if rng.random() < 0.5:  # stays home when the others go into a facility
+            grootouder["verblijft_mee"] = False
+        leden.append(grootouder)
     aantal_kinderen = rng.choices([0, 1, 2, 3, 4, 5, 6], weights=[25, 25, 25, 13, 7, 3, 2])[0]
     for i in range(aantal_kinderen):
         leeftijd = rng.randint(0, 21)
@@ -35,6 +42,8 @@ def _leden(rng: random.Random) -> list[dict[str, Any]]:
                                 "rollen": [rng.choice(["getuige", "slachtoffer", "gezinslid"])]}
         if leeftijd >= 18:
             kind["verlengde_jeugdhulp"] = rng.random() < 0.5
+        if rng.random() < 0.05:  # placed out of home
+            kind["in_beeld"] = False
         leden.append(kind)
     return leden
 

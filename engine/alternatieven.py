@@ -138,7 +138,10 @@ def _ja_nee(document: Mapping[str, Any], pad: str) -> _Kandidaat:
 
 
 def _is_kind(lid: Lid, params: Callable[[str], Any]) -> bool:
-    """Whether the rules count a member as a child (the same parameters as rules/huishouden.py)."""
+    """Whether the rules count a member as a child of the household (the same parameters as
+    rules/huishouden.py; a child who is not in beeld is outside the household)."""
+    if not lid.in_beeld:
+        return False
     if lid.leeftijd < params("leeftijd.volwassen_vanaf"):
         return True
     return bool(lid.verlengde_jeugdhulp and lid.leeftijd < params("leeftijd.verlengde_jeugdhulp_tot"))

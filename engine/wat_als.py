@@ -20,6 +20,7 @@ from typing import Any
 
 from engine.casus import Casus, parse_casus
 from engine.replay import redeneervolgorde, vergelijk
+from engine.taal import aantal
 
 __all__ = ["PadFout", "gewijzigde_stappen", "pas_toe", "vergelijk_advies", "zet"]
 
@@ -67,7 +68,8 @@ def zet(document: dict[str, Any], pad: str, waarde: Any) -> None:
         if laatste and key == len(node) and waarde is not None:
             node.append(waarde)
         elif key >= len(node):
-            raise PadFout(pad, f"onbekend veld: de lijst heeft {len(node)} element(en), index 0 tot en met "
+            lengte = aantal(len(node), "element", "elementen")
+            raise PadFout(pad, f"onbekend veld: de lijst heeft {lengte}, index 0 tot en met "
                                f"{len(node) - 1}; index {len(node)} voegt er een toe")
         elif laatste and waarde is None:
             del node[key]

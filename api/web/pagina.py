@@ -20,6 +20,8 @@ from starlette.concurrency import run_in_threadpool
 from api.auth import Principal
 from api.deps import ApiFout, lees_body
 from api.web.sessies import COOKIE, csrf_klopt, csrf_token, vind_sessie
+from engine.taal import LABELS as TAAL_LABELS
+from engine.taal import euro
 
 __all__ = ["templates", "pagina", "fout", "csrf_voor", "cookie", "formulier", "wie_is", "naar_aanmelden",
            "toegang", "csrf_fout", "is_pagina", "ROLNAMEN",
@@ -51,12 +53,9 @@ def waarde(w: Any) -> str:
     return woord(w) if isinstance(w, str) else str(w)
 
 
-# Codes of the contract as professionals write them; any other code is shown as its words (`woord`).
-LABELS = {"hg_arrangement": "HG-arrangement", "basishulp_wijkteam": "basishulp door het wijkteam",
-          "buiten_scope": "buiten scope (geen HG-arrangement)", "wijkteam": "wijkteam",
-          "centrum_dakloosheid": "Centrum Dakloosheid",
-          "toeleiding_schulddienstverlening": "toeleiding naar schuldhulp",
-          "specialistische_individuele_hulp": "specialistische individuele hulp"}
+# Codes of the contract as professionals write them (the engine's labels, engine/taal.py, so the advies
+# and its pages say the same); any other code is shown as its words (`woord`).
+LABELS = {**TAAL_LABELS, "centrum_dakloosheid": "Centrum Dakloosheid"}
 
 
 def label(code: object) -> str:
@@ -72,6 +71,7 @@ templates.env.filters["woord"] = woord
 templates.env.filters["label"] = label
 templates.env.filters["uren"] = uren
 templates.env.filters["waarde"] = waarde
+templates.env.filters["euro"] = euro
 _API_PADEN = ("/v1/", "/health", "/docs", "/redoc", "/openapi.json", "/static/")
 
 
