@@ -51,8 +51,20 @@ GEVOLG_VELDEN = ("route", "perceel", "pakket", "vrije_trede")
 
 STAP, OMSLAG, SPRONG, HUISHOUDEN = 1, 2, 3, 4
 
-_SCHALEN = {"veiligheid.niveau": "veiligheidsniveau", "vaardigheden": "vaardigheden"}
+_SCHALEN = {"veiligheid.niveau": "veiligheidsrisico", "vaardigheden": "vaardigheden"}
 _KEUZES = {"bestaande_wmo_zorg": "bestaande Wmo-zorg"}
+# How each value is said after "Met": "Met een hoog veiligheidsrisico", "Met beperkte vaardigheden".
+_ZEG = {
+    ("veiligheid.niveau", "laag"): "Met een laag veiligheidsrisico",
+    ("veiligheid.niveau", "midden"): "Met een verhoogd veiligheidsrisico",
+    ("veiligheid.niveau", "hoog"): "Met een hoog veiligheidsrisico",
+    ("vaardigheden", "voldoende"): "Met voldoende vaardigheden",
+    ("vaardigheden", "beperkt"): "Met beperkte vaardigheden",
+    ("vaardigheden", "onvoldoende"): "Met onvoldoende vaardigheden",
+    ("bestaande_wmo_zorg", "geen"): "Zonder bestaande Wmo-zorg",
+    ("bestaande_wmo_zorg", "semimuraal"): "Met bestaande semimurale Wmo-zorg",
+    ("bestaande_wmo_zorg", "intramuraal"): "Met bestaande intramurale Wmo-zorg",
+}
 # path -> (rank, text when true, text when false); the texts are conditions ending in a verb or a noun
 _JA_NEE: dict[str, tuple[int, str, str]] = {
     "geweld.binnen_huiselijke_kring": (
@@ -128,7 +140,7 @@ def _keuzes(document: Mapping[str, Any], pad: str, label: str, geordend: bool) -
             continue
         stappen = abs(i - huidig)
         maat = (STAP if stappen == 1 else SPRONG) if geordend else HUISHOUDEN
-        yield _Kandidaat(pad, optie, (maat, _VOLGORDE[pad], stappen, i), f"Met {label} '{optie}'")
+        yield _Kandidaat(pad, optie, (maat, _VOLGORDE[pad], stappen, i), _ZEG.get((pad, optie), f"Met {label} {optie}"))
 
 
 def _ja_nee(document: Mapping[str, Any], pad: str) -> _Kandidaat:

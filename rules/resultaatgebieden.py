@@ -68,7 +68,7 @@ def beschikking(w: Work, pakket: dict[str, Any]) -> None:
                      "die meetellen (Wmo)")
     if kind:
         delen.append(f"{aantal(len(kind), 'resultaatgebied', 'resultaatgebieden')} voor de kinderen "
-                     "(Jeugdwet, toegekend aan het jongste kind)")
+                     "(toegekend aan het jongste kind)")
     w.conclude(
         aantal(len(lijst), "resultaatgebied", "resultaatgebieden"),
         [f"perceel = {pakket['perceel']}", f"getelde volwassenen = {len(geteld)}"],

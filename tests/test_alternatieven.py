@@ -36,7 +36,7 @@ JA_NEE = (
 )
 # The words by which the Dutch text names each field.
 WOORDEN = {
-    "veiligheid.niveau": "veiligheidsniveau", "vaardigheden": "vaardigheden", "bestaande_wmo_zorg": "wmo-zorg",
+    "veiligheid.niveau": "veiligheidsrisico", "vaardigheden": "vaardigheden", "bestaande_wmo_zorg": "wmo-zorg",
     "geweld.binnen_huiselijke_kring": "huiselijke kring", "geweld.structureel": "structureel",
     "geweld.intieme_terreur": "intieme terreur", "veiligheid.acuut": "acuut",
     "inzet.specialistisch": "specialistische hulp", "woonsituatie.dakloos": "dakloos",
@@ -185,7 +185,7 @@ def test_contract_example_smallest_first() -> None:
     vaardigheden = alts[1]
     assert vaardigheden["waarde"] == "voldoende"
     assert vaardigheden["gevolg"] == {"pakket": [3, 2]}
-    assert vaardigheden["tekst"] == "Met vaardigheden 'voldoende' zou dit pakket 2 zijn in plaats van pakket 3."
+    assert vaardigheden["tekst"] == "Met voldoende vaardigheden zou dit pakket 2 zijn in plaats van pakket 3."
 
 
 def test_of_equal_consequences_only_the_smallest_change_is_reported() -> None:
