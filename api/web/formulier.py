@@ -103,6 +103,12 @@ def _lid_standaard(waarden: dict[str, Any], i: int) -> None:
     for naam, _, default in LID_VLAGGEN:
         waarden[f"leden-{i}-{naam}"] = default
     waarden[f"leden-{i}-rollen"] = []
+    waarden[f"leden-{i}-verblijft_mee"] = ""
+
+
+# `verblijft_mee` is yes, no or the rules' default (absent), so it is a choice, not a checkbox.
+VERBLIJFT_MEE = [Keuze("", "Standaard (kinderen in beeld en meetellende volwassenen, geen pleger)"),
+                 Keuze("ja", "Komt mee"), Keuze("nee", "Blijft thuis")]
 
 
 def _getal(tekst: str) -> int | str:
@@ -137,6 +143,7 @@ def lees_formulier(velden: dict[str, list[str]]) -> tuple[dict[str, Any], Formul
         w[f"leden-{i}-rollen"] = velden.get(f"leden-{i}-rollen", [])
         for naam, _, _ in LID_VLAGGEN:
             w[f"leden-{i}-{naam}"] = aan(f"leden-{i}-{naam}")
+        w[f"leden-{i}-verblijft_mee"] = mee = een(f"leden-{i}-verblijft_mee")
         if not lid_id and not leeftijd:
             continue
         lid: dict[str, Any] = {"id": lid_id, "leeftijd": _getal(leeftijd) if leeftijd else None}
@@ -145,6 +152,8 @@ def lees_formulier(velden: dict[str, list[str]]) -> tuple[dict[str, Any], Formul
         if w[f"leden-{i}-rollen"]:
             lid["rollen"] = w[f"leden-{i}-rollen"]
         lid.update({naam: w[f"leden-{i}-{naam}"] for naam, _, _ in LID_VLAGGEN})
+        if mee:  # "ja"/"nee"; anything else goes to the model as text, which refuses it by name
+            lid["verblijft_mee"] = {"ja": True, "nee": False}.get(mee, mee)
         leden.append(lid)
         rijen.append(i)
     casus["leden"] = leden

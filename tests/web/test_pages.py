@@ -149,3 +149,19 @@ def test_advies_page_follows_the_api_readers(client: TestClient, app: FastAPI) -
     client.cookies.clear()
     assert aanmelden(client, "hg_deskundige").get(adres).status_code == 200
     assert client.get("/advies/" + "0" * 32).status_code == 404
+
+
+def test_the_form_asks_who_comes_along_into_a_facility(client: TestClient, app: FastAPI) -> None:
+    """`verblijft_mee` is a choice per member: the rules' default, yes or no (domain.md, round two)."""
+    aanmelden(client, "indicatiesteller")
+    formulier = client.get("/advies/nieuw").text
+    assert 'name="leden-0-verblijft_mee"' in formulier and 'value="nee"' in formulier
+    intramuraal = {k: v for k, v in FORMULIER.items() if k != "woonsituatie-zelfstandig_wonen_veilig"}
+    response = _verstuur(client, intramuraal | {"leden-3-verblijft_mee": "nee"})
+    assert response.status_code == 303, response.text
+    [rij] = rows(app, "advies")
+    assert rij["advies"]["perceel"] == "intramuraal"
+    # moeder comes along by default; zoon stays home as entered; vader does not cooperate
+    assert rij["advies"]["budget"]["verblijf"] == {"volwassen_clienten": 1, "meekomende_kinderen": 0}
+    fout = _verstuur(client, intramuraal | {"leden-3-verblijft_mee": "misschien"})
+    assert fout.status_code == 422 and 'id="fout-leden-3-verblijft_mee"' in fout.text

@@ -42,6 +42,7 @@
     });
     kopie.querySelectorAll("p.fout").forEach(function (p) { p.remove(); });
     kopie.querySelectorAll("input[type=text]").forEach(function (el) { el.value = ""; });
+    kopie.querySelectorAll("select").forEach(function (el) { el.value = ""; });
     kopie.querySelectorAll("input[type=checkbox]").forEach(function (el) { el.checked = el.defaultChecked = /in_beeld|meewerkend$/.test(el.name); });
     lijst.appendChild(kopie);
     koppel(kopie);
