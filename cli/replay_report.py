@@ -12,6 +12,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from engine.taal import euro
+
 __all__ = [
     "CSV_KOPPEN",
     "MAX_TABEL_CASUSSEN",
@@ -150,8 +152,9 @@ def tabel(report: Mapping[str, Any], console: Console) -> None:
     kosten = report.get("kosten")
     if kosten:
         lt = kosten["looptijd"]
-        urentabel.add_row("kosten over de looptijd (euro)", getal(float(lt["voor"])), getal(float(lt["na"])),
-                          _delta(float(lt["verschil"])))
+        verschil = float(lt["verschil"])
+        urentabel.add_row("kosten over de looptijd", euro(float(lt["voor"])), euro(float(lt["na"])),
+                          ("+" if verschil > 0 else "−" if verschil < 0 else "") + euro(abs(verschil)))
     console.print(urentabel)
 
     casussen = report.get("casussen", [])

@@ -227,5 +227,8 @@ def looptijd(w: Work, route: dict[str, Any]) -> None:
         tekst += "." if berekend["volledig"] else (
             "; zonder tarief en dus niet meegerekend: " + opsomming(d.replace("_", " ") for d in berekend["zonder_tarief"])
             + ".")
-    w.conclude(f"{uren(per_week * weken)} over {maanden} maanden", [f"duur_maanden = {maanden}",
+    titel = f"{uren(per_week * weken)} over {maanden} maanden"
+    if berekend is not None:
+        titel += f", {euro(berekend['looptijd'])}"
+    w.conclude(titel, [f"duur_maanden = {maanden}",
                f"totaal uur per week = {getal(per_week)}"], tekst)

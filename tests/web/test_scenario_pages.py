@@ -95,7 +95,7 @@ def test_the_list_shows_every_scenario_and_the_recent_replays(client: TestClient
     tekst = pagina.text
     assert '<a href="/scenarios">Scenario\'s</a>' in tekst and '<a href="/afwijkingen">Afwijkingen</a>' in tekst
     assert 'href="/scenarios/nieuw"' in tekst and "Nieuw scenario" in tekst
-    assert len(SCENARIO_BESTANDEN) == 7
+    assert len(SCENARIO_BESTANDEN) == 8
     for bestand in SCENARIO_BESTANDEN:
         data = yaml.safe_load(bestand.read_text(encoding="utf-8"))
         assert f'href="/scenarios/{bestand.stem}"' in tekst
