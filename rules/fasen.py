@@ -1,7 +1,8 @@
 """The order in which rule families fire (durable-rules fires the lowest priority number first).
 
-Acute danger and scope come first, so the explanation opens with what matters most for safety;
-then the warnings about the input, the members, the household and the decision itself.
+The explanation follows this order, so it reads as a professional reasons: acute danger and scope
+first, then the warnings about the input, access, who indicates, the perceel and the pakket; then who
+in the household counts, and from there the vrije trede, the phase, the budget and the help.
 """
 
 from enum import IntEnum
@@ -13,14 +14,14 @@ class Fase(IntEnum):
     VEILIGHEID = 1
     SCOPE = 2
     WAARSCHUWING = 3
-    LID = 4
-    HUISHOUDEN = 5
-    TOEGANG = 6
-    INSTANTIE = 7
-    PERCEEL = 8
-    PAKKET_BASIS = 9
-    PAKKET_MINIMUM = 10
-    PAKKET_VAST = 11
+    TOEGANG = 4
+    INSTANTIE = 5
+    PERCEEL = 6
+    PAKKET_BASIS = 7
+    PAKKET_MINIMUM = 8
+    PAKKET_VAST = 9
+    LID = 10
+    HUISHOUDEN = 11
     VRIJE_TREDE = 12
     KETENZORG = 13
     BUDGET = 14
