@@ -95,7 +95,7 @@ def scenario_uit(data: object, engine: Engine | None = None, peildatum: dt.date 
     if fouten:
         raise ScenarioFout(fouten)
     assert basis is not None  # a failing _basis adds a Fout
-    _consistentie(basis.with_overrides(parameters), fouten)
+    _consistentie(basis.with_overrides(parameters), regels_uit, fouten)
     if fouten:
         raise ScenarioFout(fouten)
     return Scenario(naam, teksten["beschrijving"], teksten["vraag"], teksten["bron"], parameters, regels_uit,
@@ -201,16 +201,22 @@ def _regels_uit(value: object, engine: Engine, fouten: list[Fout]) -> tuple[str,
     return tuple(goed)
 
 
-def _consistentie(params: Parameters, fouten: list[Fout]) -> None:
+_MINIMUM_REGEL = "pakket.minimum_semi_intramuraal"
+
+
+def _consistentie(params: Parameters, regels_uit: tuple[str, ...], fouten: list[Fout]) -> None:
     """Every pakket the rules can reach in a perceel must have hours and treden there.
 
     Pakket 1 does not exist semi/intramurally (null in `uren`/`treden`, 001 §3.2); a scenario that
-    lowers `semi_intramuraal.minimum_pakket` must give those values too, or replay would fail.
+    lowers `semi_intramuraal.minimum_pakket`, or switches off the rule that applies it, must give those
+    values too, or replay would fail.
     """
     values = params.values
-    minimum = values.get("semi_intramuraal", {}).get("minimum_pakket")
+    minimum = 1 if _MINIMUM_REGEL in regels_uit else values.get("semi_intramuraal", {}).get("minimum_pakket")
     if not isinstance(minimum, int):
         return
+    oorzaak = (f"regel {_MINIMUM_REGEL} staat uit" if _MINIMUM_REGEL in regels_uit
+               else f"semi_intramuraal.minimum_pakket = {minimum}")
     tabellen = [(f"uren.{perceel}", tabel) for perceel, tabel in values.get("uren", {}).items()]
     tabellen += [(f"treden.{perceel}", tabel) for perceel, tabel in values.get("treden", {}).items()]
     for prefix, tabel in tabellen:
@@ -221,6 +227,6 @@ def _consistentie(params: Parameters, fouten: list[Fout]) -> None:
             if leeg:
                 fouten.append(Fout(
                     f"parameters.{prefix}.{sleutel}",
-                    f"pakket {leeg[0]} kan {perceel} voorkomen (semi_intramuraal.minimum_pakket = {minimum}), "
+                    f"pakket {leeg[0]} kan {perceel} voorkomen ({oorzaak}), "
                     "maar heeft hier geen waarde (null); geef ook deze waarde op",
                 ))

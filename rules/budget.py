@@ -154,7 +154,9 @@ def treden_intramuraal(w: Work, pakket: dict[str, Any]) -> None:
 def trede_diensturen(w: Work, pakket: dict[str, Any]) -> None:
     """De treden zijn een personeelsbezetting met een aantal diensturen per week (001 §3.3). Dat die
     diensturen ook voor de trede van de nachtelijke ondersteuning gelden, is een beleidskeuze."""
-    treden: dict[str, int | None] = w.slots["budget.treden"]
+    treden: dict[str, int | None] | None = w.slots.get("budget.treden")
+    if treden is None:  # the treden rules are switched off by a scenario
+        return
     ma_vr, weekend = w.param("trede_diensturen.maandag_vrijdag"), w.param("trede_diensturen.weekend")
     diensturen = {soort: ma_vr[t - 1] + weekend[t - 1] for soort, t in treden.items() if t is not None}
     w.set("budget.trede_diensturen_per_week", diensturen)
@@ -209,7 +211,9 @@ def looptijd(w: Work, route: dict[str, Any]) -> None:
     """De uren bepalen alleen de omvang van het weekbudget: de gemeente indiceert resultaten, geen uren
     (001 §3.1 noot 2). Het budget over de looptijd is het weekbudget maal het aantal weken; de kosten
     volgen uit de tarieven (001 §4), zodra die zijn vastgesteld."""
-    maanden = w.slots["duur_maanden"]
+    maanden = w.slots.get("duur_maanden")
+    if maanden is None:  # duur.richtlijn is switched off by a scenario: no looptijd to speak of
+        return
     per_week = weektotaal(w.slots, w.lists)
     weken = maanden * 52 / 12
     w.set("budget.looptijd", {"weken": weken, "uren": per_week * weken})

@@ -27,8 +27,10 @@ def _centen(x: Decimal) -> float:
 
 def _delen(w: Work) -> list[tuple[str, Decimal, Decimal | None]]:
     """(part, quantity, euro per unit or None) for every part of the weekly budget that applies."""
-    perceel, pakket = w.slots["perceel"], w.slots["pakket"]
+    perceel, pakket = w.slots.get("perceel"), w.slots.get("pakket")
     delen: list[tuple[str, Decimal, Decimal | None]] = []
+    if perceel is None or pakket is None:  # switched off by a scenario: nothing to price
+        return delen
 
     def tarief(pad: str, index: int | None = None) -> Decimal | None:
         waarde = w.param(pad)

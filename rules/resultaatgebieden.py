@@ -35,8 +35,8 @@ def gebieden(perceel: str, treden: dict[str, int | None], geteld: list[str], mee
             result.append(_gebied("ondersteuning_zelfzorg_gezondheid", "wmo", lid))
         elif lid in mee:  # the residential support is for who comes along (not a pleger-only partner)
             soort = f"{'semimurale' if perceel == 'semimuraal' else 'intramurale'}_ondersteuning"
-            result.append(_gebied(soort, "wmo", lid, treden[soort]))
-            result.append(_gebied("nachtelijke_ondersteuning", "wmo", lid, treden["nachtelijke_ondersteuning"]))
+            result.append(_gebied(soort, "wmo", lid, treden.get(soort)))
+            result.append(_gebied("nachtelijke_ondersteuning", "wmo", lid, treden.get("nachtelijke_ondersteuning")))
             if perceel == "intramuraal":
                 result.append(_gebied("verblijf", "wmo", lid))
     if kinderen:

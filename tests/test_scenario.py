@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
+import rules
 from engine import standaard_engine
 from engine.casus import parse_casus
 from engine.replay import ReplayTelling, replay_casus, scenario_rulesets
@@ -282,3 +283,23 @@ def test_shipped_scenario_changes_the_library(path: Path, casussen: list[Any]) -
     assert 0 < rapport["gewijzigd"] < rapport["totaal"]
     assert rapport["waarschuwingen"] == []
     assert rapport["regels"]  # the changes are explained by rules that concluded otherwise
+
+
+def test_switching_off_the_semi_intramural_minimum_needs_pakket_1_hours_there() -> None:
+    """Without the rule, pakket 1 can occur semi/intramurally: a scenario must give its hours and treden."""
+    fouten = _fouten(_scenario(regels_uit=["pakket.minimum_semi_intramuraal"]))
+    assert "regel pakket.minimum_semi_intramuraal staat uit" in fouten["parameters.uren.semimuraal.volwassenen"]
+
+
+def test_every_rule_that_can_be_switched_off_leaves_a_working_engine() -> None:
+    """A scenario may switch off any rule it accepts; no casus of the library may then crash the evaluation."""
+    engine = standaard_engine()
+    for regel in (r for r in rules.RULES if r.uitschakelbaar):
+        try:
+            scenario = scenario_uit({"naam": "uit", "regels_uit": [regel.id]})
+        except ScenarioFout:
+            continue  # refused before anything runs, with its reason
+        for pad in CASUS_FILES:
+            casus = parse_casus(yaml.safe_load(pad.read_text(encoding="utf-8"))["casus"])
+            advies = engine.advies(casus, engine.ruleset(casus.peildatum, regels_uit=scenario.regels_uit))
+            assert regel.id not in {u["regel"] for u in advies["uitleg"]}
