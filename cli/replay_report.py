@@ -44,8 +44,11 @@ CSV_KOPPEN = (
     "casus_id", "gewijzigd",
     "route_voor", "route_na", "perceel_voor", "perceel_na", "pakket_voor", "pakket_na",
     "totaal_uur_per_week_voor", "totaal_uur_per_week_na",
+    "uren_looptijd_voor", "uren_looptijd_na", "kosten_looptijd_voor", "kosten_looptijd_na",
     "gewijzigde_velden", "regels", "fouten",
 )
+_CSV_VELDEN = ("route", "perceel", "pakket", "budget.totaal_uur_per_week", "budget.looptijd.uren",
+               "budget.kosten.looptijd")
 
 MAX_TABEL_CASUSSEN = 50
 """The terminal table lists at most this many changed casussen; json, csv and html list them all."""
@@ -181,10 +184,13 @@ def tabel(report: Mapping[str, Any], console: Console) -> None:
 
 
 def _waarde(advies: Mapping[str, Any], veld: str) -> object:
-    if veld == "budget.totaal_uur_per_week":
-        budget = advies.get("budget")
-        return budget.get("totaal_uur_per_week") if budget else None
-    return advies.get(veld)
+    """A (dotted) field of the advies; None where a part of the path is missing or null."""
+    waarde: Any = advies
+    for sleutel in veld.split("."):
+        if not isinstance(waarde, Mapping):
+            return None
+        waarde = waarde.get(sleutel)
+    return waarde
 
 
 def _cel(waarde: object) -> str:
@@ -195,7 +201,7 @@ def csv_rij(voor: Mapping[str, Any], na: Mapping[str, Any], velden: Iterable[str
     """The row of one replayed casus; `velden` are the changed contract fields (empty: unchanged)."""
     velden = list(velden)
     rij = [_cel(voor.get("casus_id")), "ja" if velden else "nee"]
-    for veld in ("route", "perceel", "pakket", "budget.totaal_uur_per_week"):
+    for veld in _CSV_VELDEN:
         rij += [_cel(_waarde(voor, veld)), _cel(_waarde(na, veld))]
     return [*rij, ";".join(velden), ";".join(regels), ""]
 

@@ -101,7 +101,8 @@ def test_csv_has_a_header_and_one_row_per_casus(scenario: Path, json_rapport: di
     rijen = list(csv.DictReader(io.StringIO(result.stdout)))
     assert list(rijen[0]) == [
         "casus_id", "gewijzigd", "route_voor", "route_na", "perceel_voor", "perceel_na", "pakket_voor", "pakket_na",
-        "totaal_uur_per_week_voor", "totaal_uur_per_week_na", "gewijzigde_velden", "regels", "fouten",
+        "totaal_uur_per_week_voor", "totaal_uur_per_week_na", "uren_looptijd_voor", "uren_looptijd_na",
+        "kosten_looptijd_voor", "kosten_looptijd_na", "gewijzigde_velden", "regels", "fouten",
     ]
     assert len(rijen) == json_rapport["totaal"]
     gewijzigd = {c["casus_id"] for c in json_rapport["casussen"]}
@@ -109,6 +110,9 @@ def test_csv_has_a_header_and_one_row_per_casus(scenario: Path, json_rapport: di
     vj2 = next(r for r in rijen if r["casus_id"] == "VJ-2020-2")
     assert (vj2["pakket_voor"], vj2["pakket_na"]) == ("1", "2")
     assert (vj2["totaal_uur_per_week_voor"], vj2["totaal_uur_per_week_na"]) == ("2.25", "3.5")
+    # 52 weeks: 2,25 x 52 = 117 and 3,5 x 52 = 182 hours; no tariffs, so no cost
+    assert (vj2["uren_looptijd_voor"], vj2["uren_looptijd_na"]) == ("117.0", "182.0")
+    assert (vj2["kosten_looptijd_voor"], vj2["kosten_looptijd_na"]) == ("", "")
     assert "pakket" in vj2["gewijzigde_velden"].split(";")
 
 
