@@ -67,6 +67,7 @@ def _openbaar(entry: dict[str, Any]) -> dict[str, Any]:
 def assemble(casus: Casus, work: Work, ruleset: dict[str, str]) -> dict[str, Any]:
     slots, lists = work.slots, work.lists
     totaal = weektotaal(slots, lists) if slots.get("route") == "hg_arrangement" else None
+    uitgesloten = _uitgesloten(lists.get("uitgesloten_onderdelen", []))
     return {
         "casus_id": casus.casus_id,
         "peildatum": casus.peildatum.isoformat(),
@@ -79,14 +80,14 @@ def assemble(casus: Casus, work: Work, ruleset: dict[str, str]) -> dict[str, Any
         "naast_bestaande_wmo_zorg": slots.get("naast_bestaande_wmo_zorg", False),
         "budget": None if totaal is None else _budget(slots, lists, totaal),
         "onderdelen": sorted(lists.get("onderdelen", []), key=_ORDER.__getitem__),
-        "uitgesloten_onderdelen": _uitgesloten(lists.get("uitgesloten_onderdelen", [])),
+        "uitgesloten_onderdelen": uitgesloten,
         "maatwerk": lists.get("maatwerk", []),
         "signaleringen": lists.get("signaleringen", []),
         "duur_maanden": slots.get("duur_maanden"),
         "fase": slots.get("fase"),
         "resultaatgebieden": slots.get("resultaatgebieden", []),
         "waarschuwingen": [_openbaar(x) for x in lists.get("waarschuwingen", [])],
-        "samenvatting": samenvatting(casus, work, totaal),
+        "samenvatting": samenvatting(casus, work, totaal, uitgesloten),
         "uitleg": work.uitleg,
         "ruleset": ruleset,
     }

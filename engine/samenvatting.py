@@ -71,13 +71,10 @@ def _route_zin(casus: Casus, work: Work) -> str:
     return zin + "."
 
 
-def _uitsluiting_zin(work: Work) -> str | None:
-    redenen: dict[str, list[str]] = {}
-    for entry in work.lists.get("uitgesloten_onderdelen", []):
-        redenen.setdefault(entry["onderdeel"], []).append(entry["reden"])
-    if not redenen:
+def _uitsluiting_zin(work: Work, uitgesloten: list[dict[str, str]]) -> str | None:
+    if not uitgesloten:
         return None
-    delen = [f"{label(onderdeel)} ({opsomming(r)})" for onderdeel, r in redenen.items()]
+    delen = [f"{label(u['onderdeel'])} ({u['reden']})" for u in uitgesloten]
     zin = f"Niet ingezet: {opsomming(delen)}"
     if "specialistische_individuele_hulp" in work.lists.get("onderdelen", ()):
         zin += "; in plaats van systeemgerichte hulp komt specialistische individuele hulp"
@@ -96,14 +93,15 @@ def _slot_zin(work: Work, per_week: float | None) -> str | None:
             "indiceert resultaten.")
 
 
-def samenvatting(casus: Casus, work: Work, per_week: float | None) -> str:
-    """The samenvatting; `per_week` is the weekly budget in hours (None without an arrangement)."""
+def samenvatting(casus: Casus, work: Work, per_week: float | None, uitgesloten: list[dict[str, str]]) -> str:
+    """The samenvatting; `per_week` is the weekly budget in hours (None without an arrangement),
+    `uitgesloten` the advies' excluded onderdelen (one entry each, reasons joined)."""
     zinnen = []
     if work.slots.get("directe_veiligheid_eerst"):
         zinnen.append("Er is acuut gevaar: regel eerst de directe veiligheid (crisisdienst van Veilig Thuis, "
                       "crisisopvang of een tijdelijk huisverbod); dit advies is voor de hulp daarna.")
     zinnen.append(_route_zin(casus, work))
-    for zin in (_uitsluiting_zin(work), _slot_zin(work, per_week)):
+    for zin in (_uitsluiting_zin(work, uitgesloten), _slot_zin(work, per_week)):
         if zin:
             zinnen.append(zin)
     return " ".join(zinnen[:4])

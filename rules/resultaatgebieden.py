@@ -14,7 +14,7 @@ from typing import Any
 from engine.context import Work
 from engine.dsl import fact
 from engine.rule import rule
-from engine.taal import aantal, label
+from engine.taal import PERCEEL_BIJVOEGLIJK, aantal, label
 from rules.fasen import Fase
 
 JEUGD = ("jeugd_ondersteuning", "jeugd_behandeling", "jeugd_begeleiding_ouders_omgeving")
@@ -34,7 +34,7 @@ def gebieden(perceel: str, treden: dict[str, int | None], geteld: list[str], mee
             result.append(_gebied("sociaal_persoonlijk_functioneren", "wmo", lid))
             result.append(_gebied("ondersteuning_zelfzorg_gezondheid", "wmo", lid))
         elif lid in mee:  # the residential support is for who comes along (not a pleger-only partner)
-            soort = f"{'semimurale' if perceel == 'semimuraal' else 'intramurale'}_ondersteuning"
+            soort = f"{PERCEEL_BIJVOEGLIJK[perceel]}_ondersteuning"
             result.append(_gebied(soort, "wmo", lid, treden.get(soort)))
             result.append(_gebied("nachtelijke_ondersteuning", "wmo", lid, treden.get("nachtelijke_ondersteuning")))
             if perceel == "intramuraal":
