@@ -27,6 +27,7 @@ from api.settings import Settings
 from api.web import routes as web
 from engine import standaard_engine
 from engine.casus import Casus
+from engine.errors import persoonsgegeven_melding
 
 __all__ = ["create_app"]
 
@@ -175,6 +176,8 @@ _MELDINGEN = {
 
 def _melding(error: Any) -> str:
     kind = error.get("type", "")
+    if kind == "persoonsgegeven":  # the engine's own Dutch message: the kind of identifier, never the value
+        return persoonsgegeven_melding(error)
     basis = _MELDINGEN.get(kind, "ongeldige waarde")
     expected = (error.get("ctx") or {}).get("expected")
     return f"{basis} (toegestaan: {expected})" if kind == "literal_error" and expected else basis

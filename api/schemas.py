@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from engine.persoonsgegevens import geen_persoonsgegevens
 
 __all__ = [
     "Fout", "FoutAntwoord", "AdviesAntwoord", "BesluitIn", "BesluitAntwoord", "ReviewIn", "ReviewStap",
@@ -19,7 +21,10 @@ Onderdeel = Literal["casusregie", "slachtofferhulp", "plegerhulp", "systeemgeric
 Resultaatgebied = Literal["toeleiding_schulddienstverlening", "dagbesteding", "nachtelijke_ondersteuning"]
 # Free text of a professional: tabs and line breaks, but no other control characters (PostgreSQL cannot
 # store a NUL character in a text column; the others have no place in a reason either).
-Tekst = Annotated[str, Field(max_length=2000, pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$")]
+# Screened for personal data (names, BSN, addresses, dates, phone numbers, e-mail, IBAN): a reason is shown
+# to every HG-deskundige for as long as the advies is kept.
+Tekst = Annotated[str, Field(max_length=2000, pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"),
+                  AfterValidator(geen_persoonsgegevens)]
 
 
 class Fout(BaseModel):

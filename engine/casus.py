@@ -29,6 +29,7 @@ from engine.errors import (
     translate_validation_error,
 )
 from engine.identifiers import PSEUDONYM_PATTERN, is_possible_bsn, is_pseudonym, screen_identifiers
+from engine.persoonsgegevens import SOORTEN, in_id
 
 __all__ = [
     "Woonplaats",
@@ -84,6 +85,10 @@ def _pseudonym(value: str) -> str:
         raise PydanticCustomError("pseudonym", "must be 1-64 characters from A-Z, a-z, 0-9, '.', '_', '-'")
     if is_possible_bsn(value):
         raise PydanticCustomError("possible_bsn", "9 digits passing the elfproef: possibly a BSN")
+    soort = in_id(value)
+    if soort is not None:
+        raise PydanticCustomError("persoonsgegeven", "looks like personal data: {soort}",
+                                  {"soort": SOORTEN[soort], "waar": "id"})
     return value
 
 
@@ -272,7 +277,8 @@ def _merge(screened: list[Fout], found: list[Fout]) -> list[Fout]:
 
 
 def _is_safe_id(value: str) -> bool:
-    return is_pseudonym(value) and not is_possible_bsn(value)
+    """An id that may be echoed in an error: a pseudonym without any personal data."""
+    return is_pseudonym(value) and not is_possible_bsn(value) and in_id(value) is None
 
 
 def _raw_casus_id(data: dict[object, object]) -> str | None:

@@ -17,6 +17,8 @@ from pydantic_core import ErrorDetails
 __all__ = [
     "ROOT",
     "MOGELIJK_BSN",
+    "persoonsgegeven_melding",
+    "PERSOONSGEGEVEN_BEGIN",
     "Fout",
     "CasusFout",
     "format_path",
@@ -192,6 +194,23 @@ def _too_long(error: ErrorDetails, model: type[BaseModel]) -> str:
     return f"mag hoogstens {_ctx(error, 'max_length')} waarde(n) bevatten"
 
 
+PERSOONSGEGEVEN_BEGIN = "lijkt "  # every message about personal data in a value starts so
+
+
+def persoonsgegeven_melding(error: ErrorDetails) -> str:
+    """The Dutch message for personal data in a value: names the kind found, never the value itself."""
+    soort = _ctx(error, "soort") or "persoonsgegevens"
+    if _ctx(error, "waar") == "id":
+        return (f"lijkt {soort} te bevatten; gebruik een pseudoniem of een rolwoord (zoals moeder, kind1 of "
+                "RT-2026-0412), geen persoonsgegevens")
+    return (f"lijkt {soort} te bevatten; schrijf dit zonder persoonsgegevens (geen naam, BSN, adres, "
+            "geboortedatum, telefoonnummer of e-mailadres)")
+
+
+def _persoonsgegeven(error: ErrorDetails, model: type[BaseModel]) -> str:
+    return persoonsgegeven_melding(error)
+
+
 def _passthrough(error: ErrorDetails, model: type[BaseModel]) -> str:
     # value_error / assertion_error: the validator's own message is the best we have.
     reason = _ctx(error, "error")
@@ -242,6 +261,7 @@ _HANDLERS: dict[str, Callable[[ErrorDetails, type[BaseModel]], str]] = {
     "too_short": _too_short,
     "too_long": _too_long,
     "value_error": _passthrough,
+    "persoonsgegeven": _persoonsgegeven,
     "assertion_error": _passthrough,
 }
 

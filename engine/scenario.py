@@ -20,6 +20,7 @@ import yaml
 
 from engine.errors import Fout
 from engine.parameters import GeenRegelsetFout, ParameterFout, Parameters, as_date
+from engine.persoonsgegevens import SOORTEN, in_id, in_tekst
 
 if TYPE_CHECKING:
     from engine.core import Engine
@@ -121,6 +122,9 @@ def _naam(value: object, fouten: list[Fout]) -> str:
     elif not isinstance(value, str) or not _NAAM.fullmatch(value):
         fouten.append(Fout("naam", "ongeldige naam: 1 tot 64 tekens, letters, cijfers, punt, liggend streepje of "
                                    "koppelteken (geen spaties), bijvoorbeeld 'ruimere-vrije-trede'"))
+    elif (soort := in_id(value)) is not None:
+        fouten.append(Fout("naam", f"lijkt {SOORTEN[soort]} te bevatten; geef het scenario een naam zonder "
+                                   "persoonsgegevens, bijvoorbeeld 'ruimere-vrije-trede'"))
     else:
         return value
     return ""
@@ -131,6 +135,11 @@ def _tekst(key: str, value: object, fouten: list[Fout]) -> str:
         return ""
     if not isinstance(value, str):
         fouten.append(Fout(key, "moet tekst zijn"))
+        return ""
+    soort = in_tekst(value)
+    if soort is not None:
+        fouten.append(Fout(key, f"lijkt {SOORTEN[soort]} te bevatten; schrijf dit zonder persoonsgegevens (geen "
+                                "naam, BSN, adres, geboortedatum, telefoonnummer of e-mailadres)"))
         return ""
     return value.strip()
 

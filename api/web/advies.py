@@ -43,11 +43,14 @@ async def advies_aanvragen(request: Request) -> Response:
     if isinstance(wie, Response):
         return wie
     data, form, rijen = f.lees_formulier(velden)
+    fouten = f.vormfouten(velden)
     try:
         casus = parse_casus(data)
+        if fouten:
+            raise CasusFout([])
         rij, _ = await geef_advies(request.app.state.opslag, casus, wie)
     except CasusFout as exc:
-        f.koppel_fouten(form, exc.fouten, rijen)
+        f.koppel_fouten(form, [*fouten, *exc.fouten], rijen)
     except ApiFout as exc:  # e.g. no ruleset for the peildatum
         f.koppel_fouten(form, [Fout(x["veld"], x["melding"]) for x in exc.fouten], rijen)
     else:
@@ -80,10 +83,12 @@ async def advies_valideren(request: Request) -> Response:
     if isinstance(wie, Response):
         return JSONResponse({"fouten": {}}, status_code=wie.status_code)
     data, form, rijen = f.lees_formulier(velden)
+    fouten = f.vormfouten(velden)
     try:
         parse_casus(data)
     except CasusFout as exc:
-        f.koppel_fouten(form, exc.fouten, rijen)
+        fouten += exc.fouten
+    f.koppel_fouten(form, fouten, rijen)
     return JSONResponse({"fouten": form.fouten})
 
 

@@ -14,9 +14,11 @@ from typing import Any, Literal, get_args, get_origin
 from pydantic import BaseModel
 
 from engine.casus import Casus, Geweld, Inzet, Lid, Veiligheid, Woonsituatie
-from engine.errors import Fout
+from engine.errors import PERSOONSGEGEVEN_BEGIN, Fout
+from engine.identifiers import is_direct_identifier
 
-__all__ = ["Keuze", "Formulier", "LEEG_LID_RIJEN", "MAX_RIJEN", "lees_formulier", "html_id", "keuzes", "vlaggen"]
+__all__ = ["Keuze", "Formulier", "LEEG_LID_RIJEN", "MAX_RIJEN", "lees_formulier", "html_id", "keuzes", "vlaggen",
+           "vormfouten"]
 
 LEEG_LID_RIJEN = 2  # empty member rows shown after the filled ones (adding more needs JavaScript)
 MAX_RIJEN = 30
@@ -208,15 +210,54 @@ def koppel_fouten(formulier: Formulier, fouten: list[Fout], rijen: list[int]) ->
         if veld == "leden" and not rijen:
             veld = "leden[0].id"
         sleutel = html_id(veld) if veld != "(casus)" else "casus_id"
+        if fout.melding.startswith(PERSOONSGEGEVEN_BEGIN) and sleutel in formulier.waarden:
+            formulier.waarden[sleutel] = ""  # personal data is not shown again (nor kept in the page's cache)
         formulier.fouten.setdefault(sleutel, []).append(fout.melding)
         formulier.samenvatting.append((sleutel, leesbaar(veld), fout.melding))
 
 
 def leesbaar(veld: str) -> str:
     """An error path for people: `leden[1].leeftijd` -> `Gezinslid 2, leeftijd`."""
+    if veld == "(casusformulier)":
+        return "Formulier"
     lid = _LID.match(veld)
     if lid:
         rest = veld[lid.end():].lstrip(".")
         veld = f"Gezinslid {int(lid.group(1)) + 1}" + (f", {rest}" if rest else "")
     tekst = veld.replace(".", ", ").replace("_", " ")
     return tekst[:1].upper() + tekst[1:]
+
+
+_LID_VELD = re.compile(r"leden-(\d+)-(.+)")
+_LID_NAMEN = frozenset({"id", "leeftijd", "rollen", "verblijft_mee", *(naam for naam, _, _ in LID_VLAGGEN)})
+_VASTE_NAMEN = frozenset({
+    "csrf", "casus_id", "peildatum", "woonplaats", "vaardigheden", "bestaande_wmo_zorg", "signalen",
+    "geweld-vormen", "veiligheid-niveau", "inzet-verwachte_duur_maanden",
+    *(f"geweld-{naam}" for naam in GEWELD_JA_NEE),
+    *(f"{groep}-{naam}" for groep, lijst in (("woonsituatie", WOON_VLAGGEN), ("geweld", GEWELD_VLAGGEN),
+                                             ("veiligheid", VEILIGHEID_VLAGGEN), ("inzet", INZET_VLAGGEN))
+      for naam, _, _ in lijst),
+})
+
+
+def vormfouten(velden: dict[str, list[str]]) -> list[Fout]:
+    """Fields the form does not have, and members beyond its last row: refused, never silently dropped
+    (an extra field could carry a name or BSN; a dropped row would change the advies unseen)."""
+    fouten: list[Fout] = []
+    te_veel = False
+    for naam in velden:
+        lid = _LID_VELD.fullmatch(naam)
+        if lid and lid[2] in _LID_NAMEN:
+            if int(lid[1]) >= MAX_RIJEN and any(w.strip() for w in velden[naam]):
+                te_veel = True
+            continue
+        if naam in _VASTE_NAMEN:
+            continue
+        if is_direct_identifier(lid[2] if lid else naam):
+            fouten.append(Fout("(casusformulier)", "directe identificatie is niet toegestaan; de casus moet "
+                                              "geanonimiseerd zijn"))
+        else:
+            fouten.append(Fout("(casusformulier)", "onbekend veld in het formulier; niet toegestaan"))
+    if te_veel:
+        fouten.append(Fout("leden", f"te veel gezinsleden: het formulier heeft ten hoogste {MAX_RIJEN} rijen"))
+    return list(dict.fromkeys(fouten))

@@ -305,3 +305,41 @@ def test_odd_advies_ids_are_404(client: TestClient, advies_id: str) -> None:
     response = client.post(f"/v1/advies/{advies_id}/besluit", json={"route": "buiten_scope"},
                            headers=auth("beheerder"))
     assert velden(response, 404) == ["advies_id"]
+
+
+# --- screening of free text for personal data (issue 11; attacks-2026-12.log, category privacy-text) ---------
+
+PERSOONSGEGEVENS = (
+    "mevrouw Jansen, BSN 123456782, Coolsingel 40", "mail j.jansen@example.nl", "bel 06-12345678 of +31 6 1234 5678",
+    "geboren 12-03-1985, 3011 AB Rotterdam", "BSN 123.456.782", "IBAN NL91ABNA0417164300",
+)
+
+
+@pytest.mark.parametrize("reden", PERSOONSGEGEVENS)
+def test_a_besluit_reason_with_personal_data_is_refused_and_not_stored(
+    client: TestClient, app: FastAPI, reden: str
+) -> None:
+    advies = advies_voor(client)
+    response = besluit(client, advies, besluit_zoals(advies, pakket=2, reden=reden))
+    [fout] = fouten(response)
+    assert fout["veld"] == "reden" and fout["melding"].startswith("lijkt een ")
+    assert not any(deel in response.text for deel in ("Jansen", "123456782", "12345678", "NL91", "1985"))
+    assert count(app, "besluit") == 0
+
+
+@pytest.mark.parametrize("tekst", PERSOONSGEGEVENS[:3])
+def test_a_review_comment_with_personal_data_is_refused_whole_and_per_step(
+    client: TestClient, app: FastAPI, tekst: str
+) -> None:
+    advies = advies_voor(client)
+    stap = {"regel": advies["uitleg"][0]["regel"], "stap": 0, "oordeel": "oneens", "toelichting": tekst}
+    assert velden(review(client, advies, {"oordeel": "oneens", "toelichting": tekst})) == ["toelichting"]
+    assert velden(review(client, advies, {"oordeel": "oneens", "stappen": [stap]})) == ["stappen[0].toelichting"]
+    assert count(app, "review") == 0
+
+
+def test_an_ordinary_reason_is_stored(client: TestClient, app: FastAPI) -> None:
+    advies = advies_voor(client)
+    reden = "Pleger blijft dreigen; zwaarder pakket nodig."
+    assert besluit(client, advies, besluit_zoals(advies, pakket=2, reden=reden)).status_code == 201
+    assert count(app, "besluit") == 1

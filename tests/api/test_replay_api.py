@@ -150,3 +150,14 @@ def test_stopping_the_server_stops_a_running_replay(databases: Any, start_app: A
     for proces in uitvoerder.gestopt:
         proces.join(timeout=10)
         assert not proces.is_alive(), "the replay process outlived the server"
+
+
+def test_a_scenario_text_with_personal_data_is_refused_before_a_job(client: TestClient, app: FastAPI) -> None:
+    """attacks-2026-12.log, privacy-text: scenario beschrijving/vraag/bron with a name, BSN, address, e-mail."""
+    scenario = {**SCENARIO, "beschrijving": "Besproken met mevrouw Jansen (BSN 123456782)",
+                "vraag": "Mail j.jansen@example.nl, Coolsingel 40"}
+    response = client.post("/v1/replay", json={"scenario": scenario}, headers=auth("beleidsmaker"))
+    assert response.status_code == 422, response.text
+    assert {f["veld"] for f in response.json()["fouten"]} == {"scenario.beschrijving", "scenario.vraag"}
+    assert "Jansen" not in response.text and "123456782" not in response.text
+    assert count(app, "replay_job") == 0

@@ -165,3 +165,19 @@ def test_the_form_asks_who_comes_along_into_a_facility(client: TestClient, app: 
     assert rij["advies"]["budget"]["verblijf"] == {"volwassen_clienten": 1, "meekomende_kinderen": 0}
     fout = _verstuur(client, intramuraal | {"leden-3-verblijft_mee": "misschien"})
     assert fout.status_code == 422 and 'id="fout-leden-3-verblijft_mee"' in fout.text
+
+
+def test_the_form_refuses_unknown_fields_and_never_drops_a_row(client: TestClient, app: FastAPI) -> None:
+    """attacks-2026-12.log, web-input: extra fields naam/bsn/adres, and a member in row 36 (beyond 30 rows)."""
+    aanmelden(client, "indicatiesteller")
+    extra = _verstuur(client, FORMULIER | {"naam": "J. Jansen", "bsn": "123456782", "leden-0-naam": "Jansen"})
+    assert extra.status_code == 422 and "directe identificatie" in extra.text
+    assert "Jansen" not in extra.text and "123456782" not in extra.text
+    onbekend = _verstuur(client, FORMULIER | {"opmerking": "iets"})
+    assert onbekend.status_code == 422 and "onbekend veld in het formulier" in onbekend.text
+    rij36 = _verstuur(client, FORMULIER | {"leden-35-id": "pleger2", "leden-35-leeftijd": "40"})
+    assert rij36.status_code == 422 and "te veel gezinsleden" in rij36.text
+    assert rows(app, "advies") == []
+    naam = _verstuur(client, FORMULIER | {"leden-0-id": "Fatima"})
+    assert naam.status_code == 422 and "lijkt een persoonsnaam te bevatten" in naam.text and "Fatima" not in naam.text
+    assert rows(app, "advies") == []
