@@ -152,10 +152,15 @@ def _cijfers(reeks: str) -> str:
     return re.sub(r"[^0-9]", "", reeks)
 
 
+# A BSN as it is written: 9 digits, or grouped 3-3-3 or 4-2-3 with one separator ('123.456.782',
+# '1234.56.782'); other groupings ('RT-2026-01234') are case numbers, however their digits add up.
+_BSN_NOTATIE = re.compile(r"[0-9]{9}|[0-9]{3}([ .\-])[0-9]{3}\1[0-9]{3}|[0-9]{4}([ .\-])[0-9]{2}\2[0-9]{3}")
+
+
 def _nummer_soort(reeks: str) -> str | None:
     """A BSN or a phone number in a run of digits with separators ('123.456.782', '06-12345678')."""
     cijfers = _cijfers(reeks)
-    if len(cijfers) == 9 and stdnum_bsn.is_valid(cijfers):
+    if len(cijfers) == 9 and _BSN_NOTATIE.fullmatch(reeks) and stdnum_bsn.is_valid(cijfers):
         return "bsn"
     internationaal = reeks.startswith(("+", "00"))
     if internationaal:

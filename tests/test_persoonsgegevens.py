@@ -115,3 +115,11 @@ def test_a_scenario_text_or_name_with_personal_data_is_refused_by_its_place() ->
     assert set(velden) == {"naam", "beschrijving", "vraag"}
     assert "persoonsnaam" in velden["naam"] and "telefoonnummer" in velden["vraag"]
     assert "06-12345678" not in str(velden)
+
+
+def test_case_numbers_are_not_taken_for_a_bsn_however_their_digits_add_up() -> None:
+    """'RT-2026-01234' has 9 digits; about 1 in 11 such numbers passes the elfproef. A BSN is written as
+    9 digits or grouped 3-3-3 or 4-2-3, so these are case numbers."""
+    nummers = [f"RT-2026-{i:05d}" for i in range(20_000)]
+    assert [n for n in nummers if in_id(n)] == []
+    assert in_tekst("Zie casus RT-2026-01234 en RT-2026-00191.") is None
