@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Route
 
 from api.auth import Sleutels
+from api.beveiliging import Beveiligingskoppen
 from api.db import make_engine, migrate
 from api.deps import ApiFout, Rollen
 from api.opslag import maak_opslag
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.sleutels = Sleutels(settings.api_keys)
+    app.add_middleware(Beveiligingskoppen)
 
     @app.exception_handler(ApiFout)
     async def api_fout(request: Request, exc: ApiFout) -> Response:

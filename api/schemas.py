@@ -167,8 +167,9 @@ class BesluitIn(BaseModel):
 
     route: Route
     perceel: Perceel | None = None
-    pakket: Literal[1, 2, 3] | None = None
-    maatwerk: list[Resultaatgebied] = Field(default_factory=list)
+    # strict: `true` and `1.0` are no pakket (a Literal[1, 2, 3] accepts both, since True == 1 == 1.0)
+    pakket: Annotated[int, Field(strict=True, ge=1, le=3)] | None = None
+    maatwerk: list[Resultaatgebied] = Field(default_factory=list, max_length=3)
     reden: Tekst | None = None
 
 

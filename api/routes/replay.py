@@ -170,5 +170,7 @@ def rapport_antwoord(job: ReplayJobRecord, format: Literal["json", "html"] = "js
     if format == "html":
         from cli.replay_html import html  # the report renderer shared with the CLI
 
-        return Response(html(job.rapport), media_type="text/html; charset=utf-8")
+        # a standalone page with its own inline style and nothing else (api/beveiliging.py keeps this policy)
+        return Response(html(job.rapport), media_type="text/html; charset=utf-8", headers={
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"})
     return Response(orjson.dumps(job.rapport), media_type="application/json")

@@ -343,3 +343,18 @@ def test_an_ordinary_reason_is_stored(client: TestClient, app: FastAPI) -> None:
     reden = "Pleger blijft dreigen; zwaarder pakket nodig."
     assert besluit(client, advies, besluit_zoals(advies, pakket=2, reden=reden)).status_code == 201
     assert count(app, "besluit") == 1
+
+
+@pytest.mark.parametrize("pakket", [True, 1.0, "2", 4])
+def test_a_besluit_pakket_is_a_whole_number_from_1_to_3(client: TestClient, app: FastAPI, pakket: object) -> None:
+    """attacks-2026-12.log, badinput: `pakket: true` and `pakket: 1.0` were stored as pakket 1."""
+    advies = advies_voor(client)
+    assert velden(besluit(client, advies, besluit_zoals(advies, pakket=pakket, reden="Zwaarder nodig."))) == ["pakket"]
+    assert count(app, "besluit") == 0
+
+
+def test_a_besluit_has_at_most_the_three_maatwerk_resultaatgebieden(client: TestClient, app: FastAPI) -> None:
+    advies = advies_voor(client)
+    body = besluit_zoals(advies, maatwerk=["dagbesteding"] * 100_000, reden="Maatwerk nodig.")
+    assert velden(besluit(client, advies, body)) == ["maatwerk"]
+    assert count(app, "besluit") == 0
