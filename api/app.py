@@ -21,6 +21,7 @@ from api.beveiliging import Beveiligingskoppen
 from api.db import make_engine, migrate
 from api.deps import ApiFout, Rollen
 from api.opslag import maak_opslag
+from api.poort import Poort
 from api.replay_jobs import ReplayUitvoerder
 from api.routes import advies, besluiten, replay, rulesets, statistiek
 from api.schemas import Gezondheid
@@ -92,7 +93,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.sleutels = Sleutels(settings.api_keys)
-    app.add_middleware(Beveiligingskoppen)
+    app.add_middleware(Poort, sleutels=lambda: app.state.sleutels)  # key before body, body limits
+    app.add_middleware(Beveiligingskoppen)  # added last: outermost, so the gate's own answers carry the headers
 
     @app.exception_handler(ApiFout)
     async def api_fout(request: Request, exc: ApiFout) -> Response:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 from dataclasses import dataclass
 from typing import Literal, get_args
 
@@ -42,6 +43,13 @@ class Sleutels:
                 raise SleutelFout(f"HG_API_KEYS: onbekende rol '{rol}' (kies uit {', '.join(ROLLEN)})")
             if len(key) < 16:
                 raise SleutelFout("HG_API_KEYS: een sleutel moet minstens 16 tekens lang zijn")
+            if not _sterk(key):
+                raise SleutelFout(f"HG_API_KEYS: de sleutel '{_mask(key)}' is te voorspelbaar; gebruik een "
+                                  "willekeurige sleutel (bijvoorbeeld: python -c 'import secrets; "
+                                  "print(secrets.token_urlsafe(24))')")
+            if any(hmac.compare_digest(key.encode(), bestaand) for bestaand, _ in self._entries):
+                raise SleutelFout(f"HG_API_KEYS: de sleutel '{_mask(key)}' staat er meer dan eens in; elke sleutel "
+                                  "hoort bij precies één rol")
             self._entries.append((key.encode(), Principal(key_id(key), rol)))
 
     def __bool__(self) -> bool:
@@ -58,6 +66,20 @@ class Sleutels:
             if hmac.compare_digest(key, candidate):
                 found = principal
         return found
+
+
+_MIN_BITS = 64  # a key from secrets.token_urlsafe(24) has 192
+
+
+def _sterk(key: str) -> bool:
+    """At least 8 distinct characters and an estimated 64 bits (length x log2 of the character classes used):
+    'aaaaaaaaaaaaaaaa' and '1111222233334444' are refused, a random key passes."""
+    if len(set(key)) < 8:
+        return False
+    klassen = [(str.islower, 26), (str.isupper, 26), (str.isdigit, 10)]
+    poel = sum(grootte for test, grootte in klassen if any(test(c) for c in key))
+    poel += 32 if any(not (c.isalnum() and c.isascii()) for c in key) else 0
+    return len(key) * math.log2(max(poel, 2)) >= _MIN_BITS
 
 
 def _mask(part: str) -> str:

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from api.auth import Principal, Sleutels
 
-__all__ = ["ApiFout", "SessionDep", "Rollen", "rollen", "Bearer"]
+__all__ = ["ApiFout", "SessionDep", "Rollen", "rollen", "Bearer", "sleutelhouder"]
 
 Bearer = HTTPBearer(auto_error=False, description="API-sleutel uit HG_API_KEYS")
 
@@ -50,11 +50,15 @@ async def _principal(
 
 
 def _sleutelhouder(request: Request, scheme: str, sleutel: str) -> Principal:
-    """The principal of a bearer key; 401 when it is missing or unknown."""
+    return sleutelhouder(request.app.state.sleutels, scheme, sleutel)
+
+
+def sleutelhouder(sleutels: Sleutels, scheme: str, sleutel: str) -> Principal:
+    """The principal of a bearer key; ApiFout 401 when it is missing or unknown (also api/poort.py, before a
+    body is read)."""
     if scheme.lower() != "bearer" or not sleutel:
         raise ApiFout(401, "Authorization", "authenticatie vereist: stuur 'Authorization: Bearer <sleutel>'",
                       {"WWW-Authenticate": "Bearer"})
-    sleutels: Sleutels = request.app.state.sleutels
     principal = sleutels.lookup(sleutel)
     if principal is None:
         raise ApiFout(401, "Authorization", "onbekende of ongeldige sleutel", {"WWW-Authenticate": "Bearer"})

@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 import yaml
 
+from engine.casus import dubbele_sleutels
 from engine.errors import CasusFout, Fout
 
 __all__ = ["lees_document", "lees_tekst", "casus_uit_document", "casus_bestanden"]
@@ -26,9 +27,15 @@ def lees_tekst(bron: str) -> str:
 def lees_document(tekst: str) -> Any:
     """JSON first (the common, fast case), then YAML; an unreadable document is a CasusFout."""
     try:
-        return orjson.loads(tekst)
+        document = orjson.loads(tekst)
     except orjson.JSONDecodeError:
         pass
+    else:
+        dubbel = dubbele_sleutels(tekst)
+        if dubbel:
+            raise CasusFout([Fout(s, "komt meer dan eens voor in hetzelfde object; geef elk veld één keer")
+                             for s in dubbel])
+        return document
     try:
         return yaml.safe_load(tekst)
     except yaml.YAMLError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -48,6 +49,7 @@ __all__ = [
     "MAX_LEDEN",
     "parse_casus",
     "parse_casus_json",
+    "dubbele_sleutels",
 ]
 
 Woonplaats = Literal["rotterdam", "regiogemeente", "elders"]
@@ -230,12 +232,38 @@ def parse_casus(data: object) -> Casus:
 
 
 def parse_casus_json(raw: bytes | str) -> Casus:
-    """`parse_casus` on a JSON document; invalid JSON is a CasusFout naming line and column."""
+    """`parse_casus` on a JSON document; invalid JSON is a CasusFout naming line and column, and a key given
+    twice in one object is refused (JSON parsers keep the last one silently: a typo or a smuggled value)."""
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise CasusFout([translate_json_error(exc)]) from None
+    dubbel = dubbele_sleutels(raw)
+    if dubbel:
+        raise CasusFout([Fout(sleutel, "komt meer dan eens voor in hetzelfde object; geef elk veld één keer")
+                         for sleutel in dubbel])
     return parse_casus(data)
+
+
+def dubbele_sleutels(raw: bytes | str) -> list[str]:
+    """The keys that occur more than once in one object of a valid JSON document (about 20 µs for a casus)."""
+    gevonden: list[str] = []
+
+    def paren(lijst: list[tuple[str, object]]) -> dict[str, object]:
+        gezien: set[str] = set()
+        for sleutel, _ in lijst:
+            if sleutel in gezien and sleutel not in gevonden:
+                gevonden.append(sleutel if _is_safe_key(sleutel) else "(sleutel)")
+            gezien.add(sleutel)
+        return dict(lijst)
+
+    json.loads(raw, object_pairs_hook=paren)
+    return gevonden
+
+
+def _is_safe_key(sleutel: str) -> bool:
+    """A key that may be named in an error: a plain field name (never a value that could carry data)."""
+    return len(sleutel) <= 64 and sleutel.replace("_", "").isalnum() and in_id(sleutel) is None
 
 
 def _duplicate_ids(ids: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:

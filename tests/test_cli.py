@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 import yaml
 
@@ -434,3 +435,10 @@ def test_folder_with_a_bad_file_goes_on_and_exits_2(tmp_path: Path) -> None:
     meldingen = proc.stderr.decode().splitlines()
     assert any(m.startswith("b.json: bsn: ") for m in meldingen)
     assert any(m.startswith("c.json: ") for m in meldingen)
+
+
+def test_a_key_given_twice_in_a_json_casus_is_refused() -> None:
+    tekst = orjson.dumps(VOORBEELD).replace(b'"vaardigheden":', b'"vaardigheden":"voldoende","vaardigheden":', 1)
+    proc = hg("advies", "-", stdin=tekst)
+    assert proc.returncode == 2 and proc.stdout == b""
+    assert "vaardigheden: komt meer dan eens voor in hetzelfde object" in proc.stderr.decode()

@@ -82,6 +82,9 @@ async def post_advies(request: Request) -> Response:
     Alleen voor indicatiestellers (en beheerders). De casus bevat nooit namen, BSN, adressen of
     geboortedata: zulke velden worden geweigerd."""
     wie = _INDICATIESTELLER.toets(request)  # the role check of rollen("indicatiesteller"), without Depends
+    soort = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
+    if soort != "application/json" and not soort.endswith("+json"):
+        raise ApiFout(422, "Content-Type", "de casus moet JSON zijn (Content-Type: application/json)")
     body = await lees_body(request, MAX_BODY, "(casus)", f"de casus is groter dan {MAX_BODY // 1024} kB")
     try:
         casus = parse_casus_json(body)

@@ -12,6 +12,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -286,3 +287,18 @@ def test_alternatieven_of_a_stored_advies(client: TestClient) -> None:
     assert client.get(f"/v1/advies/{gegeven['advies_id']}/alternatieven",
                       headers=auth("beleidsmaker")).status_code == 403
     assert client.get(f"/v1/advies/{'0' * 32}/alternatieven", headers=auth("beheerder")).status_code == 404
+
+
+def test_a_casus_is_json_with_each_key_once(client: TestClient, app: FastAPI) -> None:
+    """attacks-2026-12.log, badinput: text/plain and duplicate keys (the last one silently won) were stored."""
+    geldig = orjson.dumps(casus())
+    tekst = client.post("/v1/advies", content=geldig, headers={**auth("indicatiesteller"),
+                                                                "Content-Type": "text/plain"})
+    assert tekst.status_code == 422 and tekst.json()["fouten"][0]["veld"] == "Content-Type"
+    dubbel = geldig.replace(b'"casus_id":', b'"casus_id":"DUP-1","casus_id":', 1)
+    antwoord = client.post("/v1/advies", content=dubbel, headers={**auth("indicatiesteller"),
+                                                                  "Content-Type": "application/json"})
+    assert antwoord.status_code == 422
+    assert antwoord.json()["fouten"] == [{"veld": "casus_id", "melding": "komt meer dan eens voor in hetzelfde "
+                                          "object; geef elk veld één keer"}]
+    assert count(app, "advies") == 0
