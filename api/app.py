@@ -93,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.sleutels = Sleutels(settings.api_keys)
+    app.state.minimum_aantal = settings.minimum_aantal
     app.add_middleware(Poort, sleutels=lambda: app.state.sleutels)  # key before body, body limits
     app.add_middleware(Beveiligingskoppen)  # added last: outermost, so the gate's own answers carry the headers
 

@@ -207,20 +207,24 @@ class ReviewAntwoord(BaseModel):
 
 class RegelAfwijking(BaseModel):
     regel: str
-    besluiten: int
-    afwijkend: int
-    aandeel: float
-    reviews_oneens: int
+    besluiten: int | None
+    afwijkend: int | None
+    aandeel: float | None
+    reviews_oneens: int | None
 
 
 class Afwijkingen(BaseModel):
-    """Aggregates only: how often decisions deviate from the advies, on which field, after which rules."""
+    """Aggregates only: how often decisions deviate from the advies, on which field, after which rules. Every
+    count from 1 up to `minimum_aantal` - 1 is suppressed (null, its path listed in `onderdrukt`), and so is a
+    share computed from one."""
 
-    besluiten: int
-    afwijkend: int
-    aandeel_afwijkend: float
-    per_veld: dict[str, int]
+    besluiten: int | None
+    afwijkend: int | None
+    aandeel_afwijkend: float | None
+    per_veld: dict[str, int | None]
     per_regel: list[RegelAfwijking]
+    minimum_aantal: int = 1
+    onderdrukt: list[str] = Field(default_factory=list)
 
 
 class RulesetVersie(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings", "DEFAULT_DATABASE_URL"]
@@ -17,3 +18,5 @@ class Settings(BaseSettings):
 
     database_url: str = DEFAULT_DATABASE_URL
     api_keys: str = ""
+    # Disclosure control: every count a beleidsmaker sees from 1 up to this minimum - 1 is suppressed.
+    minimum_aantal: int = Field(default=5, ge=1, le=1000)

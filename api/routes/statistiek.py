@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from sqlmodel import Session, select
 
 from api.auth import Principal
@@ -22,14 +22,36 @@ router = APIRouter(tags=["statistiek"])
 
 @router.get("/v1/statistiek/afwijkingen", summary="Hoe vaak wijken besluiten af van het advies, en na welke regels",
             response_model=Afwijkingen, responses={401: {"model": FoutAntwoord}, 403: {"model": FoutAntwoord}})
-def afwijkingen(session: SessionDep, wie: Annotated[Principal, Depends(rollen("beleidsmaker"))]) -> Afwijkingen:
-    """Per advies telt het laatste besluit. Alleen aantallen: geen advies, casus of besluit afzonderlijk."""
-    return bereken_afwijkingen(session)
+def afwijkingen(request: Request, session: SessionDep,
+                wie: Annotated[Principal, Depends(rollen("beleidsmaker"))]) -> Afwijkingen:
+    """Per advies telt het laatste besluit. Alleen aantallen: geen advies, casus of besluit afzonderlijk; een
+    aantal onder HG_MINIMUM_AANTAL wordt niet getoond (null, het pad staat in `onderdrukt`)."""
+    return bereken_afwijkingen(session, request.app.state.minimum_aantal)
 
 
-def bereken_afwijkingen(session: Session) -> Afwijkingen:
+class _Onderdrukking:
+    """Disclosure control: a count from 1 to minimum - 1 becomes None and its path is recorded."""
+
+    def __init__(self, minimum: int) -> None:
+        self.minimum = minimum
+        self.paden: list[str] = []
+
+    def aantal(self, waarde: int, pad: str) -> int | None:
+        if 0 < waarde < self.minimum:
+            self.paden.append(pad)
+            return None
+        return waarde
+
+    @staticmethod
+    def aandeel(teller: int | None, noemer: int | None) -> float | None:
+        if teller is None or noemer is None:
+            return None  # a share of a suppressed count would reveal it
+        return round(teller / noemer, 4) if noemer else 0.0
+
+
+def bereken_afwijkingen(session: Session, minimum: int = 1) -> Afwijkingen:
     """The deviation aggregates: the latest besluit per advies, per field and per rule that shaped the advies,
-    with the HG-deskundigen's disagreements per rule."""
+    with the HG-deskundigen's disagreements per rule; counts below `minimum` suppressed."""
     laatste: dict[str, BesluitRecord] = {}
     for besluit in session.exec(select(BesluitRecord).order_by(BesluitRecord.aangemaakt)):  # type: ignore[arg-type]
         laatste[besluit.advies_id] = besluit
@@ -44,15 +66,18 @@ def bereken_afwijkingen(session: Session) -> Afwijkingen:
     oneens: Counter[str] = Counter()
     for review in session.exec(select(ReviewRecord)):
         oneens.update(s["regel"] for s in review.stappen if s["oordeel"] == "oneens")
-    afwijkend = sum(1 for b in laatste.values() if b.afwijkingen)
+    o = _Onderdrukking(minimum)
+    besluiten = o.aantal(len(laatste), "besluiten")
+    afwijkend = o.aantal(sum(1 for b in laatste.values() if b.afwijkingen), "afwijkend")
+    per_veld_getoond = {v: o.aantal(per_veld[v], f"per_veld.{v}") for v in ("route", "perceel", "pakket", "maatwerk")}
     # A rule the HG-deskundigen disagree with is a signal even while no besluit on its advies exists yet.
-    regels = [
-        RegelAfwijking(regel=r, besluiten=per_regel[r], afwijkend=afwijkend_regel[r],
-                       aandeel=round(afwijkend_regel[r] / per_regel[r], 4) if per_regel[r] else 0.0,
-                       reviews_oneens=oneens[r])
-        for r in per_regel.keys() | oneens.keys()
-    ]
-    regels.sort(key=lambda r: (-r.aandeel, -r.afwijkend, r.regel))
-    return Afwijkingen(besluiten=len(laatste), afwijkend=afwijkend,
-                       aandeel_afwijkend=round(afwijkend / len(laatste), 4) if laatste else 0.0,
-                       per_veld={v: per_veld[v] for v in ("route", "perceel", "pakket", "maatwerk")}, per_regel=regels)
+    regels = []
+    for r in sorted(per_regel.keys() | oneens.keys()):
+        regel_besluiten = o.aantal(per_regel[r], f"per_regel.{r}.besluiten")
+        regel_afwijkend = o.aantal(afwijkend_regel[r], f"per_regel.{r}.afwijkend")
+        regels.append(RegelAfwijking(regel=r, besluiten=regel_besluiten, afwijkend=regel_afwijkend,
+                                     aandeel=o.aandeel(regel_afwijkend, regel_besluiten),
+                                     reviews_oneens=o.aantal(oneens[r], f"per_regel.{r}.reviews_oneens")))
+    regels.sort(key=lambda r: (-(r.aandeel or 0.0), -(r.afwijkend or 0), r.regel))
+    return Afwijkingen(besluiten=besluiten, afwijkend=afwijkend, aandeel_afwijkend=o.aandeel(afwijkend, besluiten),
+                       per_veld=per_veld_getoond, per_regel=regels, minimum_aantal=minimum, onderdrukt=o.paden)

@@ -457,7 +457,7 @@ async def afwijkingen(request: Request) -> Response:
 
     def bereken() -> Any:
         with Session(request.app.state.db) as session:
-            return bereken_afwijkingen(session)
+            return bereken_afwijkingen(session, request.app.state.minimum_aantal)
 
     stat = await run_in_threadpool(bereken)
     return p.pagina(request, "afwijkingen.html", wie=wie, s=stat, uitleg=regelset().uitleg)

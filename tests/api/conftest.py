@@ -94,7 +94,9 @@ def database_url(databases: Databases) -> str:
 
 
 def new_app(database_url: str) -> FastAPI:
-    return create_app(Settings(database_url=database_url, api_keys=API_KEYS))
+    # The statistics tests count single besluiten; disclosure control itself is tested with the default
+    # (tests/api/test_onderdrukking.py).
+    return create_app(Settings(database_url=database_url, api_keys=API_KEYS, minimum_aantal=1))
 
 
 @pytest.fixture(scope="module")

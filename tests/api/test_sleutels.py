@@ -16,7 +16,10 @@ def test_the_test_keys_and_a_random_key_are_accepted() -> None:
     assert Sleutels(f"{sleutel}:beheerder").lookup(sleutel) is not None
 
 
-@pytest.mark.parametrize("sleutel", ["aaaaaaaaaaaaaaaa", "1111222233334444", "abababababababababab", "0000000000000000000"])
+VOORSPELBAAR = ["aaaaaaaaaaaaaaaa", "1111222233334444", "abababababababababab", "0000000000000000000"]
+
+
+@pytest.mark.parametrize("sleutel", VOORSPELBAAR)
 def test_a_predictable_key_is_refused_at_start_up(sleutel: str) -> None:
     with pytest.raises(SleutelFout, match="te voorspelbaar") as info:
         Sleutels(f"{sleutel}:indicatiesteller")

@@ -70,7 +70,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     map_ = tmp_path_factory.mktemp("web-server")
     poort = _vrije_poort()
     hg_advies = shutil.which("hg-advies", path=str(Path(sys.executable).parent)) or "hg-advies"
-    env = {**os.environ, "HG_API_KEYS": API_KEYS, "HG_DATABASE_URL": f"sqlite:///{map_ / 'hg.sqlite'}"}
+    env = {**os.environ, "HG_API_KEYS": API_KEYS, "HG_DATABASE_URL": f"sqlite:///{map_ / 'hg.sqlite'}",
+           "HG_MINIMUM_AANTAL": "1"}  # the journeys read the statistics after one besluit
     proces = subprocess.Popen([hg_advies, "serve", "--host", "127.0.0.1", "--port", str(poort)], cwd=map_,
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     basis = f"http://127.0.0.1:{poort}"
