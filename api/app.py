@@ -16,6 +16,7 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Route
 
+from api import storingen
 from api.auth import Sleutels
 from api.beveiliging import Beveiligingskoppen
 from api.db import make_engine, migrate
@@ -141,6 +142,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (advies.router, besluiten.router, statistiek.router, rulesets.router, replay.router):
         app.include_router(router)
     web.installeer(app)  # the Dutch web pages (HTML, outside the OpenAPI document)
+    storingen.installeer(app, web.is_pagina, web.foutpagina)  # database failures: 503 with Retry-After, /health/ready
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:

@@ -21,10 +21,16 @@ def _json(value: object) -> str:
     return orjson.dumps(value).decode()
 
 
+SQLITE_TIMEOUT = 5  # seconds a write waits for a locked SQLite file (was 30: a request hung that long)
+
+
 def make_engine(url: str) -> Engine:
-    json_options = {"json_serializer": _json, "json_deserializer": orjson.loads}
+    # hide_parameters: an error message never carries the statement's values (a casus, an advies) into a log
+    json_options = {"json_serializer": _json, "json_deserializer": orjson.loads, "hide_parameters": True}
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **json_options)
+        # A locked file waits at most SQLITE_TIMEOUT seconds, then the request gets a 503 (api/storingen.py).
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_TIMEOUT},
+                               **json_options)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]  # SQLAlchemy event signature

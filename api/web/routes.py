@@ -20,7 +20,7 @@ __all__ = ["installeer", "is_pagina", "foutpagina"]
 
 _TITELS = {400: "Ongeldig verzoek", 401: "Niet aangemeld", 403: "Geen toegang", 404: "Niet gevonden",
            405: "Niet toegestaan", 409: "Nog niet beschikbaar", 413: "Te groot", 422: "Ongeldige invoer",
-           429: "Te veel verzoeken", 500: "Er ging iets mis"}
+           429: "Te veel verzoeken", 500: "Er ging iets mis", 503: "Tijdelijk niet beschikbaar"}
 
 
 def installeer(app: FastAPI) -> None:
