@@ -172,8 +172,11 @@ def serve(
     migrate(db)  # once, before the workers start
     db.dispose()
     typer.echo(f"hg-advies luistert op http://{host}:{port} (database: {db.url.render_as_string()})", err=True)
+    # X-Forwarded-For and -Proto count only from the proxies named in HG_TRUSTED_PROXIES (uvicorn's default
+    # trusts 127.0.0.1, so anyone on the machine could pick an address and slip past the sign-in limit).
+    proxies = os.environ.get("HG_TRUSTED_PROXIES", "").strip()
     uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning",
-                access_log=False)
+                access_log=False, proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
 
 
 app.command()(replay)

@@ -67,7 +67,17 @@ def _vrije_poort() -> int:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    map_ = tmp_path_factory.mktemp("web-server")
+    yield from start_server(tmp_path_factory.mktemp("web-server"))
+
+
+@pytest.fixture
+def eigen_server(tmp_path: Path) -> Iterator[str]:
+    """A server of its own (for a test that trips the sign-in limit, which would lock the others out)."""
+    yield from start_server(tmp_path)
+
+
+def start_server(map_: Path) -> Iterator[str]:
+    """`hg-advies serve` on a free loopback port with the test keys, until the generator is closed."""
     poort = _vrije_poort()
     hg_advies = shutil.which("hg-advies", path=str(Path(sys.executable).parent)) or "hg-advies"
     env = {**os.environ, "HG_API_KEYS": API_KEYS, "HG_DATABASE_URL": f"sqlite:///{map_ / 'hg.sqlite'}",

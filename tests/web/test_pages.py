@@ -181,3 +181,19 @@ def test_the_form_refuses_unknown_fields_and_never_drops_a_row(client: TestClien
     naam = _verstuur(client, FORMULIER | {"leden-0-id": "Fatima"})
     assert naam.status_code == 422 and "lijkt een persoonsnaam te bevatten" in naam.text and "Fatima" not in naam.text
     assert rows(app, "advies") == []
+
+
+def test_the_served_app_ignores_forwarded_addresses_from_untrusted_clients(eigen_server: str) -> None:
+    """attacks-2026-12.log, ratelimit: 30 failed sign-ins, each with another X-Forwarded-For, were never limited
+    (uvicorn trusted 127.0.0.1 as a proxy). Without HG_TRUSTED_PROXIES the header is ignored."""
+    import httpx
+
+    with httpx.Client(base_url=eigen_server, follow_redirects=False) as http:
+        statussen = []
+        for i in range(12):
+            pagina = http.get("/aanmelden")
+            token = csrf(pagina.text)
+            antwoord = http.post("/aanmelden", data={"csrf": token, "sleutel": "fout-fout-fout-fout-1234"},
+                                 headers={"X-Forwarded-For": f"10.9.9.{i}"})
+            statussen.append(antwoord.status_code)
+    assert statussen[-1] == 429, statussen
