@@ -20,7 +20,7 @@ from sqlalchemy import Engine, update
 from api.db import make_engine
 from api.models import ReplayJobRecord, nu, utc
 
-__all__ = ["ReplayUitvoerder", "voer_uit", "verlopen"]
+__all__ = ["ReplayUitvoerder", "voer_uit", "verlopen", "na_herstart"]
 
 VOORTGANG_ELKE = 250  # casussen between progress writes
 STIL_BEZIG = dt.timedelta(minutes=2)  # a running job silent this long has lost its runner
@@ -90,6 +90,19 @@ def voer_uit(database_url: str, job_id: str, scenario_data: dict[str, Any], casu
         raise
     finally:
         db.dispose()
+
+
+HERSTART = "de dienst is herstart voordat deze berekening klaar was; start het scenario opnieuw"
+
+
+def na_herstart(db: Engine) -> int:
+    """At the service's start, before any worker runs: every job still queued or running lost its replay
+    process with the previous run, so it is failed now (not left 'wachtend' for hours). Returns how many."""
+    tabel = ReplayJobRecord.__table__  # type: ignore[attr-defined]
+    with db.begin() as conn:
+        result = conn.execute(update(tabel).where(tabel.c.status.in_(("wachtend", "bezig"))).values(
+            status="mislukt", fout=HERSTART, bijgewerkt=nu()))
+    return int(result.rowcount or 0)
 
 
 def verlopen(job: ReplayJobRecord, nu_: dt.datetime) -> bool:

@@ -151,7 +151,9 @@ def serve(
 
     from api.auth import SleutelFout, Sleutels
     from api.db import make_engine, migrate
+    from api.replay_jobs import na_herstart
     from api.settings import Settings
+    from engine.taal import aantal
 
     settings = Settings()
     if not settings.api_keys:
@@ -170,7 +172,11 @@ def serve(
         raise typer.Exit(EXIT_ONGELDIG) from exc
     db = make_engine(settings.database_url)
     migrate(db)  # once, before the workers start
+    afgebroken = na_herstart(db)  # replays the previous run left queued or running can no longer finish
     db.dispose()
+    if afgebroken:
+        typer.echo(f"Van de vorige keer: {aantal(afgebroken, 'afspeeltaak', 'afspeeltaken')} afgebroken en als "
+                   "mislukt gemeld.", err=True)
     typer.echo(f"hg-advies luistert op http://{host}:{port} (database: {db.url.render_as_string()})", err=True)
     # X-Forwarded-For and -Proto count only from the proxies named in HG_TRUSTED_PROXIES (uvicorn's default
     # trusts 127.0.0.1, so anyone on the machine could pick an address and slip past the sign-in limit).

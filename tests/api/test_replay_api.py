@@ -161,3 +161,34 @@ def test_a_scenario_text_with_personal_data_is_refused_before_a_job(client: Test
     assert {f["veld"] for f in response.json()["fouten"]} == {"scenario.beschrijving", "scenario.vraag"}
     assert "Jansen" not in response.text and "123456782" not in response.text
     assert count(app, "replay_job") == 0
+
+
+def test_a_key_has_at_most_three_open_replays(client: TestClient, app: FastAPI) -> None:
+    """attacks-2026-12.log: no cap on queued replays. A fourth open job of one key gets 429 with Retry-After;
+    a job whose runner is gone (silent too long) no longer counts."""
+    eigen = key_id(KEYS["beleidsmaker"])
+    wachtend = [ReplayJobRecord(key_id=eigen, scenario="x", status="wachtend", totaal=1) for _ in range(3)]
+    with db(app).begin() as conn:
+        conn.execute(ReplayJobRecord.__table__.insert(), [j.model_dump() for j in wachtend])  # type: ignore[attr-defined]
+    response = client.post("/v1/replay", json={"scenario": SCENARIO}, headers=auth("beleidsmaker"))
+    assert response.status_code == 429 and response.headers["retry-after"] == "30"
+    assert response.json()["fouten"][0]["veld"] == "(verzoek)"
+    with db(app).begin() as conn:
+        conn.execute(text("UPDATE replay_job SET bijgewerkt = :oud"), {"oud": nu() - dt.timedelta(hours=7)})
+    assert client.post("/v1/replay", json={"scenario": SCENARIO}, headers=auth("beleidsmaker")).status_code == 202
+
+
+def test_at_start_up_the_replays_of_the_previous_run_are_failed(client: TestClient, app: FastAPI) -> None:
+    """attacks-2026-12.log, fault-replay: queued replays stayed 'wachtend' for hours after a restart."""
+    from api.replay_jobs import HERSTART, na_herstart
+
+    eigen = key_id(KEYS["beleidsmaker"])
+    jobs = [ReplayJobRecord(key_id=eigen, scenario="x", status=s, totaal=1) for s in ("wachtend", "bezig", "klaar")]
+    with db(app).begin() as conn:
+        conn.execute(ReplayJobRecord.__table__.insert(), [j.model_dump() for j in jobs])  # type: ignore[attr-defined]
+    assert na_herstart(db(app)) == 2
+    for job, verwacht in zip(jobs, ("mislukt", "mislukt", "klaar"), strict=True):
+        status = client.get(f"/v1/replay/{job.id}", headers=auth("beleidsmaker")).json()
+        assert status["status"] == verwacht
+        if verwacht == "mislukt":
+            assert status["fout"] == HERSTART
