@@ -18,7 +18,7 @@ import functools
 import importlib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Sequence
 
 from pydantic_core import PydanticCustomError
 from stdnum import iban as stdnum_iban
@@ -196,31 +196,41 @@ _ID_STRAAT = re.compile(rf"[A-Za-z]+(?:{_STRAAT})[._\-]?[0-9]{{1,4}}[A-Za-z]?(?!
 _ID_TITEL = re.compile(r"^(?:mevrouw|mevr|mw|meneer|mijnheer|dhr|heer|mr|dr)$", re.IGNORECASE)
 
 
+def _naam_in_id(tekst: str) -> bool:
+    delen = [d for d in re.split(r"[^A-Za-zÀ-ÿıİşŞğĞçÇ]+", tekst) if d]
+    if any(_ID_TITEL.match(d) for d in delen) and len(delen) > 1:
+        return True
+    return any(_is_naam_in_id(d) for d in delen)
+
+
+Controle = Callable[[str], "str | bool | None"]  # a kind (numbers), True (the kind named with it) or falsy
+
+
+def _eerste_soort(tekst: str, controles: Sequence[tuple[str, Controle]]) -> str | None:
+    """The first kind found, checking in order (the most certain kinds first)."""
+    for soort, controle in controles:
+        gevonden = controle(tekst)
+        if gevonden:
+            return gevonden if isinstance(gevonden, str) else soort
+    return None
+
+
+_ID_CONTROLES: tuple[tuple[str, Controle], ...] = (
+    ("email", lambda t: "@" in t or _MAILDOMEIN.search(t) is not None),
+    ("iban", _iban),
+    ("bsn of telefoon", _getallen),
+    ("datum", _is_datum),
+    ("postcode", lambda t: _ID_POSTCODE.search(t) is not None),
+    ("document", lambda t: _DOCUMENT.fullmatch(t) is not None),
+    ("adres", lambda t: _ID_STRAAT.search(t) is not None),
+    ("naam", _naam_in_id),
+)
+
+
 @functools.lru_cache(maxsize=4096)
 def in_id(waarde: str) -> str | None:
     """The kind of personal data in a pseudonym (see SOORTEN), or None. Cached: ids repeat."""
-    tekst = normaliseer(waarde)
-    if "@" in tekst or _MAILDOMEIN.search(tekst):
-        return "email"
-    if _iban(tekst):
-        return "iban"
-    soort = _getallen(tekst)
-    if soort:
-        return soort
-    if _is_datum(tekst):
-        return "datum"
-    if _ID_POSTCODE.search(tekst):
-        return "postcode"
-    if _DOCUMENT.fullmatch(tekst):
-        return "document"
-    if _ID_STRAAT.search(tekst):
-        return "adres"
-    delen = [d for d in re.split(r"[^A-Za-zÀ-ÿıİşŞğĞçÇ]+", tekst) if d]
-    if any(_ID_TITEL.match(d) for d in delen) and len(delen) > 1:
-        return "naam"
-    if any(_is_naam_in_id(d) for d in delen):
-        return "naam"
-    return None
+    return _eerste_soort(normaliseer(waarde), _ID_CONTROLES)
 
 
 # --- free text -------------------------------------------------------------------------------------------
@@ -250,37 +260,21 @@ def _namen_in_zin(tekst: str) -> bool:
     return False
 
 
+_TEKST_CONTROLES: tuple[tuple[str, Controle], ...] = (
+    ("email", lambda t: _EMAIL.search(t) is not None),
+    ("iban", _iban),
+    ("bsn of telefoon", _getallen),
+    ("bsn", lambda t: _BSN_WOORD.search(t) is not None),
+    ("datum", _is_datum),
+    ("postcode", lambda t: _TEKST_POSTCODE.search(t) is not None),
+    ("adres", lambda t: _TEKST_STRAAT.search(t) is not None),
+    ("naam", lambda t: _TEKST_TITEL.search(t) is not None or _namen_in_zin(t)),
+)
+
+
 def in_tekst(waarde: str) -> str | None:
     """The kind of personal data in a free text (see SOORTEN), or None."""
-    tekst = normaliseer(waarde)
-    if _EMAIL.search(tekst):
-        return "email"
-    if _iban(tekst):
-        return "iban"
-    soort = _getallen(tekst)
-    if soort:
-        return soort
-    if _BSN_WOORD.search(tekst):
-        return "bsn"
-    if _is_datum(tekst):
-        return "datum"
-    if _TEKST_POSTCODE.search(tekst):
-        return "postcode"
-    if _TEKST_STRAAT.search(tekst):
-        return "adres"
-    if _TEKST_TITEL.search(tekst) or _namen_in_zin(tekst):
-        return "naam"
-    return None
-
-
-def eerste(waarden: Iterable[str | None]) -> str | None:
-    """The kind found in the first text that has one."""
-    for waarde in waarden:
-        if waarde:
-            soort = in_tekst(waarde)
-            if soort:
-                return soort
-    return None
+    return _eerste_soort(normaliseer(waarde), _TEKST_CONTROLES)
 
 
 def geen_persoonsgegevens(waarde: str) -> str:
