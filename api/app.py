@@ -31,6 +31,7 @@ from api.web import routes as web
 from engine import standaard_engine
 from engine.casus import Casus
 from engine.errors import persoonsgegeven_melding
+from engine.persoonsgegevens import in_id
 
 __all__ = ["create_app"]
 
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.replay = ReplayUitvoerder(settings.database_url)
         engine = standaard_engine()  # load rules and parameters, and compile today's ruleset, before requests
         engine.ruleset(dt.date.today())
+        in_id("opwarmen")  # load the name lists of the screening now, not in the first request
         # Everything loaded so far (modules, rules, compiled ruleset, OpenAPI models) lives as long as the
         # process: keep it out of the collector's full passes, which otherwise pause a worker for 40-60 ms
         # every few seconds under load (measured; docs/decisions.md).
