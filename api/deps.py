@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from api.auth import Principal, Sleutels
 
-__all__ = ["ApiFout", "SessionDep", "Rollen", "rollen", "Bearer", "sleutelhouder"]
+__all__ = ["ApiFout", "SessionDep", "Rollen", "rollen", "Bearer", "sleutelhouder", "PRINCIPAL"]
 
 Bearer = HTTPBearer(auto_error=False, description="API-sleutel uit HG_API_KEYS")
 
@@ -49,7 +49,13 @@ async def _principal(
     return _sleutelhouder(request, credentials.scheme, credentials.credentials)
 
 
+PRINCIPAL = "hg_principal"  # scope key: the principal api/poort.py already found for this request's key
+
+
 def _sleutelhouder(request: Request, scheme: str, sleutel: str) -> Principal:
+    gevonden = request.scope.get(PRINCIPAL)  # the gate looked this request's key up already (writes)
+    if isinstance(gevonden, Principal):
+        return gevonden
     return sleutelhouder(request.app.state.sleutels, scheme, sleutel)
 
 

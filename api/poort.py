@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 
 from api.beveiliging import ASGIApp, Message, Receive, Scope, Send
-from api.deps import ApiFout, sleutelhouder
+from api.deps import PRINCIPAL, ApiFout, sleutelhouder
 
 __all__ = ["Poort", "LIMIETEN", "STANDAARD_LIMIET"]
 
@@ -49,7 +49,7 @@ class Poort:
         koppen: MutableMapping[bytes, bytes] = dict(scope.get("headers", []))
         scheme, _, sleutel = koppen.get(b"authorization", b"").decode("latin-1").partition(" ")
         try:
-            sleutelhouder(self.sleutels(), scheme, sleutel)
+            scope[PRINCIPAL] = sleutelhouder(self.sleutels(), scheme, sleutel)  # the route reuses it
         except ApiFout as fout:
             await _antwoord(send, fout)
             return

@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from engine.taal import euro
+from engine.taal import getal as taal_getal
 
 __all__ = [
     "CSV_KOPPEN",
@@ -77,8 +78,7 @@ def verdeling_rijen(veld: str, verdeling: Mapping[str, Mapping[str, int]]) -> li
 def getal(waarde: object) -> str:
     """A number as a person reads it: 6.0 -> 6, 2.25 -> 2,25 (Dutch decimal comma)."""
     if isinstance(waarde, float):
-        tekst = f"{waarde:.2f}".rstrip("0").rstrip(".")
-        return tekst.replace(".", ",")
+        return taal_getal(waarde)
     if waarde is None:
         return "—"
     return str(waarde)

@@ -20,7 +20,7 @@ _VEILIGHEIDSSIGNALEN = {
 }
 
 
-def _perceel_reden(casus: Casus, perceel: str) -> str:
+def _perceel_reden(perceel: str) -> str:
     if perceel == "intramuraal":
         return "intramuraal, omdat zelfstandig wonen niet veilig is"
     if perceel == "semimuraal":
@@ -63,7 +63,7 @@ def _route_zin(casus: Casus, work: Work) -> str:
         zin = (f"Advies: HG-pakket {pakket} naast de bestaande {PERCEEL_BIJVOEGLIJK[casus.bestaande_wmo_zorg]} "
                "Wmo-zorg, indien nodig; het huishouden houdt zijn plek")
     else:
-        perceel_deel = _perceel_reden(casus, perceel)
+        perceel_deel = _perceel_reden(perceel)
         zin = (f"Advies: een HG-arrangement, {perceel_deel}{', en' if ',' in perceel_deel else ','} "
                f"{_pakket_reden(casus, work, pakket)}")
     if slots.get("vrije_trede"):
