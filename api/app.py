@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import gc
 from collections.abc import AsyncIterator
@@ -16,15 +17,17 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Route
 
-from api import storingen
+from api import bewaren, pogingen, storingen
 from api.auth import Sleutels
 from api.beveiliging import Beveiligingskoppen
 from api.db import make_engine, migrate
 from api.deps import ApiFout, Rollen
+from api.logboek import Logboek
+from api.oidc import Aanbieder, Instelling
 from api.opslag import maak_opslag
 from api.poort import Poort
 from api.replay_jobs import ReplayUitvoerder
-from api.routes import advies, besluiten, replay, rulesets, statistiek
+from api.routes import advies, beheer, besluiten, replay, rulesets, statistiek
 from api.schemas import Gezondheid
 from api.settings import Settings
 from api.web import routes as web
@@ -72,6 +75,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.db = make_engine(settings.database_url)
         migrate(app.state.db)
+        # failed key attempts, shared between the workers (HG_MAX_MISLUKTE_POGINGEN per 15 minutes)
+        limiter = pogingen.Pogingen(app.state.db, maximum=settings.max_mislukte_pogingen)
+        app.state.aanmeldpogingen = limiter
+        limiter.start()  # its refresher thread (api/pogingen.py)
         app.state.opslag = maak_opslag(settings.database_url, app.state.db)
         await app.state.opslag.open()
         app.state.replay = ReplayUitvoerder(settings.database_url)
@@ -83,7 +90,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # every few seconds under load (measured; docs/decisions.md).
         gc.collect()
         gc.freeze()
+        opschonen = asyncio.create_task(bewaren.dagelijks(app.state.db, settings.bewaartermijn_dagen))
         yield
+        opschonen.cancel()
+        limiter.stop()
         app.state.replay.stop()
         await app.state.opslag.sluit()
         app.state.db.dispose()
@@ -97,7 +107,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.sleutels = Sleutels(settings.api_keys)
     app.state.minimum_aantal = settings.minimum_aantal
+    instelling = Instelling.uit(settings)  # HG_OIDC_*; the provider is asked about itself at the first sign-in
+    app.state.oidc = Aanbieder(instelling) if instelling else None
+    app.state.sessie_inactief = dt.timedelta(minutes=settings.sessie_inactief_minuten)
     app.add_middleware(Poort, sleutels=lambda: app.state.sleutels)  # key before body, body limits
+    app.add_middleware(Logboek)  # request id and one log line per request, the gate's answers too
     app.add_middleware(Beveiligingskoppen)  # added last: outermost, so the gate's own answers carry the headers
 
     @app.exception_handler(ApiFout)
@@ -141,7 +155,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # FastAPI's per-request route machinery, ~0.2 ms of a ~1 ms request (measured); the FastAPI route
     # below stays as its entry in the OpenAPI document. Same function, same error handlers.
     app.router.routes.append(Route("/v1/advies", advies.post_advies, methods=["POST"], include_in_schema=False))
-    for router in (advies.router, besluiten.router, statistiek.router, rulesets.router, replay.router):
+    for router in (advies.router, besluiten.router, statistiek.router, rulesets.router, replay.router, beheer.router):
         app.include_router(router)
     web.installeer(app)  # the Dutch web pages (HTML, outside the OpenAPI document)
     storingen.installeer(app, web.is_pagina, web.foutpagina)  # database failures: 503 with Retry-After, /health/ready
@@ -157,6 +171,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         for path in schema["paths"].values():
             for operation in path.values():
                 operation.pop("x-casus-schema", None)
+        pogingen.documenteer(schema)  # 429: too many failed key attempts from this address
         app.openapi_schema = schema
         return schema
 

@@ -20,10 +20,12 @@ class SleutelFout(ValueError):
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is asking: a key's id (a hash prefix, never the key itself) and its role."""
+    """Who is asking: a key's id (a hash prefix, never the key itself) and its role. Signed in through the
+    identity provider (OpenID Connect), `subject` is the provider's subject and `key_id` a hash of it."""
 
     key_id: str
     rol: str
+    subject: str | None = None
 
 
 def key_id(key: str) -> str:

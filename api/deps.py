@@ -53,7 +53,9 @@ PRINCIPAL = "hg_principal"  # scope key: the principal api/poort.py already foun
 
 
 def _sleutelhouder(request: Request, scheme: str, sleutel: str) -> Principal:
-    gevonden = request.scope.get(PRINCIPAL)  # the gate looked this request's key up already (writes)
+    # The gate (api/poort.py) looked the key of every /v1/ request that carries one up already, after the
+    # limit of failed attempts; what is left here is a request without a key (401, nothing to count).
+    gevonden = request.scope.get(PRINCIPAL)
     if isinstance(gevonden, Principal):
         return gevonden
     return sleutelhouder(request.app.state.sleutels, scheme, sleutel)

@@ -6,11 +6,22 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, LargeBinary, Text
 from sqlmodel import Field, SQLModel
 
-__all__ = ["AdviesRecord", "BesluitRecord", "ReviewRecord", "ReplayJobRecord", "WebSessieRecord", "nieuw_id", "nu",
-           "utc"]
+__all__ = [
+    "AdviesRecord",
+    "BesluitRecord",
+    "ReviewRecord",
+    "ReplayJobRecord",
+    "WebSessieRecord",
+    "AuditRecord",
+    "AanmeldpogingRecord",
+    "IdempotentieRecord",
+    "nieuw_id",
+    "nu",
+    "utc",
+]
 
 
 def nieuw_id() -> str:
@@ -100,8 +111,10 @@ class ReplayJobRecord(SQLModel, table=True):
 
 class WebSessieRecord(SQLModel, table=True):
     """A signed-in browser (the web pages): only a hash of the session id, never the id or the key itself;
-    the key's id and role, and when the session started and ends. Kept in the database so every worker
-    process sees it."""
+    the key's id and role, and when the session started, was last used (the idle timeout) and ends. Signed
+    in through the identity provider (OpenID Connect): the provider's subject, and its ID token for the
+    sign-out at the provider (`id_token_hint`); `key_id` is then a hash of issuer and subject. Kept in the
+    database so every worker process sees it."""
 
     __tablename__ = "web_sessie"
 
@@ -110,3 +123,58 @@ class WebSessieRecord(SQLModel, table=True):
     rol: str = Field(max_length=32)
     aangemaakt: dt.datetime = Field(default_factory=nu)
     verloopt: dt.datetime = Field(index=True)
+    laatst_gebruikt: dt.datetime = Field(default_factory=nu)
+    subject: str | None = Field(default=None, max_length=255)
+    id_token: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class AuditRecord(SQLModel, table=True):
+    """One line of the audit log (in the spirit of NEN 7513): who (key id, or the identity provider's subject,
+    and role), when, which action, on which advies or other record, with which result, from which address and
+    in which request. Never casus or advies content. Append-only: triggers refuse UPDATE and DELETE
+    (migration 0005); the rows stay when their advies is deleted."""
+
+    __tablename__ = "audit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    tijd: dt.datetime = Field(default_factory=nu, index=True)
+    key_id: str | None = Field(default=None, index=True, max_length=16)
+    subject: str | None = Field(default=None, max_length=255)
+    rol: str | None = Field(default=None, max_length=32)
+    actie: str = Field(max_length=32)
+    advies_id: str | None = Field(default=None, index=True, max_length=32)
+    object_id: str | None = Field(default=None, max_length=64)
+    status: int | None = None
+    adres: str | None = Field(default=None, max_length=64)
+    request_id: str | None = Field(default=None, max_length=64)
+
+
+class AanmeldpogingRecord(SQLModel, table=True):
+    """One failed key attempt (a wrong key on the API or the sign-in page): the client's address and when.
+    Shared by the worker processes to limit attempts per address (api/pogingen.py); deleted once it has left
+    the window."""
+
+    __tablename__ = "aanmeldpoging"
+
+    id: int | None = Field(default=None, primary_key=True)
+    adres: str = Field(index=True, max_length=64)
+    tijd: dt.datetime = Field(default_factory=nu, index=True)
+
+
+class IdempotentieRecord(SQLModel, table=True):
+    """The first answer to a request that carried an `Idempotency-Key` (POST /v1/advies, the besluit): a retry
+    with the same key gets these bytes again and stores nothing. Scoped per caller (key id) and endpoint
+    (with the advies id for the besluit); the body's sha256 tells a retry from another request under the same
+    key. Written in the transaction of what it answers (api/idempotentie.py); deleted with its advies, and
+    after 24 hours by `api.idempotentie.opschonen`."""
+
+    __tablename__ = "idempotentie"
+
+    key_id: str = Field(primary_key=True, max_length=16)
+    endpoint: str = Field(primary_key=True, max_length=80)  # "POST /v1/advies", "POST /v1/advies/<id>/besluit"
+    sleutel: str = Field(primary_key=True, max_length=128)  # the header's value
+    verzoek_hash: str = Field(max_length=64)  # sha256 hex of the request body
+    status: int
+    antwoord: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # the exact body of the first answer
+    advies_id: str = Field(foreign_key="advies.id", ondelete="CASCADE", index=True, max_length=32)
+    aangemaakt: dt.datetime = Field(default_factory=nu, index=True)

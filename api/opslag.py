@@ -10,7 +10,9 @@ of five (same machine, same minute); the thread hand-off costs far less than the
 
 Connections are opened at start-up (opening one in the middle of a request cost p99 ~10 ms). A
 writer whose connection breaks (server restart) reconnects and writes its rows again, one by one; a
-row whose id is then already present was committed before the break, and counts as stored.
+row whose id is then already present was committed before the break, and counts as stored. A row that
+collides with a stored idempotency key (`api/idempotentie.py`) fails its request with `IdempotentieBezet`,
+its whole statement rolled back: the request then answers with the stored answer.
 
 Any other database (the embedded SQLite) gets a SQLAlchemy Core INSERT in a worker thread. Both write
 exactly the columns of `AdviesRecord`'s table, so the ORM model stays the one description of the row.
@@ -19,37 +21,69 @@ exactly the columns of `AdviesRecord`'s table, so the ORM model stays the one de
 from __future__ import annotations
 
 import asyncio
+import functools
 import queue
 import threading
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 import orjson
 import psycopg
-from sqlalchemy import JSON, Engine, insert
+from sqlalchemy import JSON, Engine, Integer, Table, insert
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from starlette.concurrency import run_in_threadpool
 
-from api.models import AdviesRecord
+from api import idempotentie
+from api.models import AdviesRecord, AuditRecord, IdempotentieRecord
 
-__all__ = ["AdviesOpslag", "maak_opslag"]
+__all__ = ["AdviesOpslag", "maak_opslag", "TABELLEN"]
 
-_TABEL = AdviesRecord.__table__  # type: ignore[attr-defined]  # SQLModel sets it on table models
-_KOLOMMEN: tuple[str, ...] = tuple(c.name for c in _TABEL.columns)
-_JSON_KOLOMMEN = frozenset(c.name for c in _TABEL.columns if isinstance(c.type, JSON))
+# The tables a write may touch, in the order their rows are inserted (a row's parent first).
+TABELLEN: dict[str, Table] = {
+    "advies": AdviesRecord.__table__,  # type: ignore[attr-defined]  # SQLModel sets it on table models
+    "audit": AuditRecord.__table__,  # type: ignore[attr-defined]
+    "idempotentie": IdempotentieRecord.__table__,  # type: ignore[attr-defined]  # with an Idempotency-Key
+}
+
+
+@functools.cache
+def _kolommen(tabel: Table) -> tuple[str, ...]:
+    """The columns a row gives: all but a generated integer key (the audit line's id)."""
+    return tuple(c.name for c in tabel.columns if not (c.primary_key and isinstance(c.type, Integer)))
+
+
+@functools.cache
+def _json_kolommen(tabel: Table) -> frozenset[str]:
+    return frozenset(c.name for c in tabel.columns if isinstance(c.type, JSON))
 
 
 class AdviesOpslag(Protocol):
     async def open(self) -> None: ...
 
-    async def bewaar(self, rij: dict[str, Any]) -> None:
-        """Insert one advies row (every column of the table) and commit; raises when it is not stored.
-        JSON columns take any value orjson encodes, an `orjson.Fragment` (JSON encoded already) included."""
+    async def bewaar(self, rijen: Mapping[str, dict[str, Any]]) -> None:
+        """Insert one row per table (names of `TABELLEN`: the advies and its audit line, ...) in one transaction
+        and commit; raises when they are not stored. JSON columns take any value orjson encodes, an
+        `orjson.Fragment` (JSON encoded already) included."""
 
     async def sluit(self) -> None: ...
 
 
 _APPLICATIE = "hg-advies-opslag"  # application_name of the writers' connections (pg_stat_activity)
-_Klus = tuple[tuple[Any, ...], asyncio.Future[None]]  # a row's values, and the request waiting for it
+_Klus = tuple[str, tuple[Any, ...], asyncio.Future[None]]  # the statement, its values, the request waiting
+
+
+def _sql(tabellen: tuple[str, ...]) -> str:
+    """One statement that inserts a row into each table: data-modifying CTEs, so it is atomic and takes one
+    round trip (`WITH r0 AS (INSERT ...) INSERT ...`)."""
+    delen = []
+    for naam in tabellen:
+        tabel = TABELLEN[naam]
+        kolommen, json_kolommen = _kolommen(tabel), _json_kolommen(tabel)
+        waarden = ", ".join("%s::json" if k in json_kolommen else "%s" for k in kolommen)
+        delen.append(f"INSERT INTO {tabel.name} ({', '.join(kolommen)}) VALUES ({waarden})")
+    ctes = ", ".join(f"r{i} AS ({deel})" for i, deel in enumerate(delen[:-1]))
+    return f"WITH {ctes} {delen[-1]}" if ctes else delen[-1]
 
 
 class PostgresOpslag:
@@ -62,9 +96,7 @@ class PostgresOpslag:
         self._wachtrij: queue.SimpleQueue[_Klus | None] = queue.SimpleQueue()
         self._threads: list[threading.Thread] = []
         self._loop: asyncio.AbstractEventLoop | None = None
-        kolommen = ", ".join(_KOLOMMEN)
-        waarden = ", ".join("%s::json" if k in _JSON_KOLOMMEN else "%s" for k in _KOLOMMEN)
-        self._sql = f"INSERT INTO {_TABEL.name} ({kolommen}) VALUES ({waarden})"
+        self._sqls: dict[tuple[str, ...], str] = {}
 
     async def open(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -74,15 +106,15 @@ class PostgresOpslag:
             thread.start()
             self._threads.append(thread)
 
-    async def bewaar(self, rij: dict[str, Any]) -> None:
+    async def bewaar(self, rijen: Mapping[str, dict[str, Any]]) -> None:
         assert self._loop is not None, "open() first"
+        tabellen = tuple(naam for naam in TABELLEN if naam in rijen)
+        assert len(tabellen) == len(rijen), f"unknown table in {list(rijen)}"
+        sql = self._sqls.get(tabellen) or self._sqls.setdefault(tabellen, _sql(tabellen))
+        waarden = tuple(w for naam in tabellen for w in _waarden(TABELLEN[naam], rijen[naam]))
         klaar: asyncio.Future[None] = self._loop.create_future()
-        self._wachtrij.put((self._waarden(rij), klaar))
+        self._wachtrij.put((sql, waarden, klaar))
         await klaar
-
-    @staticmethod
-    def _waarden(rij: dict[str, Any]) -> tuple[Any, ...]:
-        return tuple(orjson.dumps(rij[k]).decode() if k in _JSON_KOLOMMEN else rij[k] for k in _KOLOMMEN)
 
     async def sluit(self) -> None:
         for _ in self._threads:
@@ -114,21 +146,22 @@ class PostgresOpslag:
     def _schrijf_groep(self, conn: psycopg.Connection[Any], klussen: list[_Klus]) -> psycopg.Connection[Any]:
         try:
             if len(klussen) == 1:
-                conn.execute(self._sql, klussen[0][0], prepare=True)
+                conn.execute(klussen[0][0], klussen[0][1], prepare=True)
             else:
                 with conn.transaction(), conn.cursor() as cur:
-                    cur.executemany(self._sql, [waarden for waarden, _ in klussen])
+                    for sql in dict.fromkeys(sql for sql, _, _ in klussen):  # one executemany per statement
+                        cur.executemany(sql, [waarden for s, waarden, _ in klussen if s == sql])
         except psycopg.Error:
             # A group fails whole: write its rows one by one, so one bad row fails only its own request.
             for klus in klussen:
                 conn = self._schrijf_een(conn, klus)
             return conn
-        for _, klaar in klussen:
+        for _, _, klaar in klussen:
             self._meld(klaar, None)
         return conn
 
     def _schrijf_een(self, conn: psycopg.Connection[Any], klus: _Klus) -> psycopg.Connection[Any]:
-        waarden, klaar = klus
+        sql, waarden, klaar = klus
         fout: BaseException | None = None
         for _poging in range(2):
             if conn.broken or conn.closed:
@@ -138,13 +171,16 @@ class PostgresOpslag:
                     fout = exc
                     continue
             try:
-                conn.execute(self._sql, waarden, prepare=True)
+                conn.execute(sql, waarden, prepare=True)
                 fout = None
                 break
-            except psycopg.errors.UniqueViolation:
-                # A retry, after a failure: ids are random (uuid4), so present already means the failed
-                # attempt had committed the row before its answer was lost.
-                fout = None
+            except psycopg.errors.UniqueViolation as exc:
+                # On the idempotency key: another request with the same key (or this one's failed attempt,
+                # whose answer is the same) committed first; the whole statement is rolled back, and the
+                # request answers with the stored answer (api/idempotentie.py).
+                # Else a retry, after a failure: ids are random (uuid4), so present already means the failed
+                # attempt had committed the rows before its answer was lost.
+                fout = idempotentie.IdempotentieBezet() if idempotentie.is_botsing(exc) else None
                 break
             except psycopg.Error as exc:
                 fout = exc
@@ -154,6 +190,11 @@ class PostgresOpslag:
     def _meld(self, klaar: asyncio.Future[None], fout: BaseException | None) -> None:
         assert self._loop is not None
         self._loop.call_soon_threadsafe(_zet, klaar, fout)
+
+
+def _waarden(tabel: Table, rij: dict[str, Any]) -> tuple[Any, ...]:
+    json_kolommen = _json_kolommen(tabel)
+    return tuple(orjson.dumps(rij[k]).decode() if k in json_kolommen else rij[k] for k in _kolommen(tabel))
 
 
 def _zet(klaar: asyncio.Future[None], fout: BaseException | None) -> None:
@@ -174,12 +215,19 @@ class SqlOpslag:
     async def open(self) -> None:
         return None
 
-    def _bewaar(self, rij: dict[str, Any]) -> None:
-        with self._engine.begin() as conn:
-            conn.execute(insert(_TABEL), rij)
+    def _bewaar(self, rijen: Mapping[str, dict[str, Any]]) -> None:
+        try:
+            with self._engine.begin() as conn:
+                for naam, tabel in TABELLEN.items():
+                    if naam in rijen:
+                        conn.execute(insert(tabel), rijen[naam])
+        except sa_exc.IntegrityError as exc:  # rolled back whole; the key of another request (api/idempotentie.py)
+            if "idempotentie" in rijen and idempotentie.is_botsing(exc):
+                raise idempotentie.IdempotentieBezet() from exc
+            raise
 
-    async def bewaar(self, rij: dict[str, Any]) -> None:
-        await run_in_threadpool(self._bewaar, rij)
+    async def bewaar(self, rijen: Mapping[str, dict[str, Any]]) -> None:
+        await run_in_threadpool(self._bewaar, rijen)
 
     async def sluit(self) -> None:
         return None

@@ -225,6 +225,9 @@ class Afwijkingen(BaseModel):
     per_regel: list[RegelAfwijking]
     minimum_aantal: int = 1
     onderdrukt: list[str] = Field(default_factory=list)
+    # The release point (a Monday 00:00, Europe/Amsterdam, in UTC): only besluiten and reviews from before it
+    # count; null when every besluit counts at once (minimum 1), or when nothing is released yet.
+    vrijgegeven_tot: dt.datetime | None = None
 
 
 class RulesetVersie(BaseModel):
@@ -239,3 +242,25 @@ class RulesetInfo(BaseModel):
 
 class Gezondheid(BaseModel):
     status: Literal["ok"]
+
+
+class AuditRegel(BaseModel):
+    """One line of the audit log: who, when, what, on which record; never casus or advies content."""
+
+    id: int
+    tijd: dt.datetime
+    key_id: str | None = Field(description="De sleutel (een hash, nooit de sleutel zelf), of bij aanmelden via "
+                                           "de identity provider een hash van het subject")
+    subject: str | None = Field(description="Het subject van de identity provider (aanmelden via OpenID Connect)")
+    rol: str | None
+    actie: str
+    advies_id: str | None
+    object_id: str | None = Field(description="Een besluit, review of replay waar de regel over gaat")
+    status: int | None = Field(description="De HTTP-status van het antwoord (403: geweigerd)")
+    adres: str | None
+    request_id: str | None
+
+
+class AuditAntwoord(BaseModel):
+    regels: list[AuditRegel]
+    volgende: str | None = Field(default=None, description="De volgende bladzijde (oudere regels), als die er is")

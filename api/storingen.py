@@ -4,8 +4,9 @@
   a disk that went read-only) answers **503** with Dutch `fouten` and `Retry-After` (a Dutch 503 page on the
   pages): the client may retry; nothing was stored.
 - Any other database error answers a JSON 500 (a page on the pages).
-- The log line names the error class and the path only: SQLAlchemy's message would carry the statement's
-  parameters (the casus, the advies), and the engines are made with `hide_parameters=True` as well.
+- The log line names the error class, the route's template and the request id only (api/logboek.py):
+  SQLAlchemy's message would carry the statement (and without `hide_parameters=True`, which the engines are
+  made with, its parameters: the casus, the advies).
 - `GET /health/ready` touches the database (`SELECT 1`); `GET /health` stays the liveness check.
 """
 
@@ -20,6 +21,9 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
+
+from api.audit import REQUEST_ID
+from api.logboek import pad
 
 __all__ = ["installeer", "RETRY_AFTER"]
 
@@ -45,7 +49,9 @@ def installeer(app: FastAPI, is_pagina: Callable[[Request], bool],
     async def database_fout(request: Request, error: Exception) -> Response:
         beschikbaar = not _onbereikbaar(error)
         status = 500 if beschikbaar else 503
-        log.warning("databasefout %s op %s %s", type(error).__name__, request.method, request.url.path)
+        # The error's class, the route's template and the request id: never the message (it may carry values).
+        log.warning("databasefout %s op %s %s", type(error).__name__, request.method, pad(request.scope),
+                    extra={"velden": {"request_id": request.scope.get(REQUEST_ID)}})
         melding = _INTERN if beschikbaar else _ONBEREIKBAAR
         headers = {} if beschikbaar else {"Retry-After": str(RETRY_AFTER)}
         if is_pagina(request):

@@ -480,7 +480,8 @@ def meet(args: argparse.Namespace) -> dict[str, Any]:
             cpu = cpu_verdeling(voor, na, server.pgid, hey_cpu)
             rijen = tel_adviezen(database_url) - rijen_voor
             serverfouten = [r for r in log.read_text(errors="replace").splitlines()
-                            if "Traceback" in r or r.startswith(("ERROR", "CRITICAL"))]
+                            if "Traceback" in r or r.startswith(("ERROR", "CRITICAL"))
+                            or '"niveau":"error"' in r or '"niveau":"critical"' in r]  # JSON lines (api/logboek.py)
             logstaart = log.read_text(errors="replace")[-4000:] if serverfouten else ""
     return {"args": vars(args), "uitslag": uitslag, "cpu": cpu, "rijen": rijen, "opwarm": opwarm,
             "serverfouten": serverfouten, "logstaart": logstaart, "kernen": os.cpu_count() or 1,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import orjson
 import typer
@@ -137,6 +137,20 @@ def _loopback(host: str) -> bool:
         return False
 
 
+def _instellingen() -> Any:
+    """The service settings from the environment; an invalid one exits 2 naming the variable."""
+    from pydantic import ValidationError
+
+    from api.settings import Settings
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        for fout in exc.errors():
+            typer.echo(f"HG_{str(fout['loc'][0]).upper()}: ongeldige waarde ({fout['msg']})", err=True)
+        raise typer.Exit(EXIT_ONGELDIG) from exc
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Adres om op te luisteren.")] = "127.0.0.1",
@@ -151,11 +165,12 @@ def serve(
 
     from api.auth import SleutelFout, Sleutels
     from api.db import make_engine, migrate
+    from api.logboek import LOG_CONFIG
+    from api.oidc import Instelling, OidcFout
     from api.replay_jobs import na_herstart
-    from api.settings import Settings
     from engine.taal import aantal
 
-    settings = Settings()
+    settings = _instellingen()
     if not settings.api_keys:
         if not _loopback(host):
             typer.echo(f"HG_API_KEYS is niet gezet: de dienst start niet op {host} (alleen op loopback, "
@@ -170,6 +185,11 @@ def serve(
     except SleutelFout as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(EXIT_ONGELDIG) from exc
+    try:
+        Instelling.uit(settings)  # HG_OIDC_*: all three or none, an https issuer
+    except OidcFout as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(EXIT_ONGELDIG) from exc
     db = make_engine(settings.database_url)
     migrate(db)  # once, before the workers start
     afgebroken = na_herstart(db)  # replays the previous run left queued or running can no longer finish
@@ -181,8 +201,33 @@ def serve(
     # X-Forwarded-For and -Proto count only from the proxies named in HG_TRUSTED_PROXIES (uvicorn's default
     # trusts 127.0.0.1, so anyone on the machine could pick an address and slip past the sign-in limit).
     proxies = os.environ.get("HG_TRUSTED_PROXIES", "").strip()
+    # Logs: one JSON line per request from api/logboek.py (uvicorn's access log off), every other line as JSON too.
     uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning",
-                access_log=False, proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
+                access_log=False, log_config=LOG_CONFIG, proxy_headers=bool(proxies),
+                forwarded_allow_ips=proxies or None)
+
+
+@app.command()
+def opschonen(
+    dagen: Annotated[int | None, typer.Option(min=1, max=36500, help="Bewaartermijn in dagen (standaard "
+                                              "HG_BEWAARTERMIJN_DAGEN, anders 3650).")] = None,
+) -> None:
+    """Verwijder de adviezen die ouder zijn dan de bewaartermijn, met hun besluiten en reviews (de regels in
+    het auditlog blijven). De dienst doet dit zelf ook eens per dag."""
+    from api import idempotentie
+    from api.bewaren import opschonen as verwijder_oude
+    from api.db import make_engine, migrate
+    from engine.taal import aantal
+
+    settings = _instellingen()
+    termijn = dagen or settings.bewaartermijn_dagen
+    db = make_engine(settings.database_url)
+    migrate(db)
+    verwijderd = verwijder_oude(db, termijn)
+    idempotentie.opschonen(db)  # the stored first answers of idempotency keys older than a day
+    db.dispose()
+    tekst = f"{aantal(verwijderd, 'advies', 'adviezen')} ouder dan {termijn} dagen verwijderd."
+    typer.echo(tekst[:1].upper() + tekst[1:])
 
 
 app.command()(replay)

@@ -18,10 +18,11 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
 
+from api import audit
 from api.auth import Principal
 from api.bibliotheek import bibliotheek
 from api.deps import ApiFout, SessionDep, lees_body, rollen
-from api.models import ReplayJobRecord, nu, utc
+from api.models import AuditRecord, ReplayJobRecord, nu, utc
 from api.replay_jobs import ReplayUitvoerder, verlopen
 from api.schemas import FoutAntwoord
 from engine import standaard_engine
@@ -104,6 +105,7 @@ def start_replay(request: Request, wie: Principal, scenario_data: dict[str, Any]
             raise ApiFout(429, "(verzoek)", f"u heeft al {MAX_OPEN_JOBS} afspeeltaken die wachten of lopen; start een "
                           "nieuwe als er een klaar is", {"Retry-After": "30"})
         session.add(job)
+        session.add(AuditRecord(**audit.regel("replay_gestart", wie, request, object_id=job.id, status=202)))
         session.commit()
     uitvoerder: ReplayUitvoerder = request.app.state.replay
     uitvoerder.start(job.id, scenario_data, casussen)
@@ -166,9 +168,12 @@ def get_replay(job_id: str, session: SessionDep, wie: Beleid) -> ReplayJob:
             responses={200: {"description": "Het replay-rapport (contract: hg-advies replay --format json)"},
                        401: {"model": FoutAntwoord}, 403: {"model": FoutAntwoord}, 404: {"model": FoutAntwoord},
                        409: {"model": FoutAntwoord, "description": "De replay is nog niet klaar of mislukt"}})
-def get_rapport(job_id: str, session: SessionDep, wie: Beleid, format: Literal["json", "html"] = "json") -> Response:
+def get_rapport(request: Request, job_id: str, session: SessionDep, wie: Beleid,
+                format: Literal["json", "html"] = "json") -> Response:
     """`format=html`: the same standalone HTML report as `hg-advies replay --format html`."""
-    return rapport_antwoord(vind_job(session, job_id, wie), format)
+    job = vind_job(session, job_id, wie)
+    audit.schrijf(request.app.state.db, audit.regel("replay_gelezen", wie, request, object_id=job.id, status=200))
+    return rapport_antwoord(job, format)
 
 
 def rapport_antwoord(job: ReplayJobRecord, format: Literal["json", "html"] = "json") -> Response:

@@ -1,21 +1,33 @@
 """GET /v1/statistiek/afwijkingen: aggregates of professionals' deviations, never individual advies.
 
-`bereken_afwijkingen` is the computation; the API route and the web page "Afwijkingen" both call it."""
+`bereken_afwijkingen` is the computation; the API route and the web page "Afwijkingen" both call it.
+
+Differencing: suppressing small counts is not enough when one can compare the figures before and after a
+single besluit (exactly the rules of that advies gained one). So the figures are released in batches: they
+count only the besluiten and reviews from before a release point, a Monday 00:00 (Europe/Amsterdam), and the
+release point moves on to a later Monday only once at least `minimum` besluiten were made since the previous
+one. Two successive releases then differ by at least `minimum` besluiten, never by one household's.
+With a minimum of 1 (disclosure control off) every besluit counts at once."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from sqlmodel import Session, select
 
+from api import audit
 from api.auth import Principal
 from api.deps import SessionDep, rollen
-from api.models import BesluitRecord, ReviewRecord
+from api.models import BesluitRecord, ReviewRecord, nu, utc
 from api.schemas import Afwijkingen, FoutAntwoord, RegelAfwijking
 
-__all__ = ["router", "bereken_afwijkingen"]
+__all__ = ["router", "bereken_afwijkingen", "vrijgave"]
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 router = APIRouter(tags=["statistiek"])
 
@@ -25,8 +37,45 @@ router = APIRouter(tags=["statistiek"])
 def afwijkingen(request: Request, session: SessionDep,
                 wie: Annotated[Principal, Depends(rollen("beleidsmaker"))]) -> Afwijkingen:
     """Per advies telt het laatste besluit. Alleen aantallen: geen advies, casus of besluit afzonderlijk; een
-    aantal onder HG_MINIMUM_AANTAL wordt niet getoond (null, het pad staat in `onderdrukt`)."""
+    aantal onder HG_MINIMUM_AANTAL wordt niet getoond (null, het pad staat in `onderdrukt`). De cijfers worden
+    per week bijgewerkt, en pas als er sindsdien minstens HG_MINIMUM_AANTAL besluiten bij zijn gekomen
+    (`vrijgegeven_tot`): zo verraadt een vergelijking van twee standen nooit één besluit."""
+    audit.schrijf(request.app.state.db, audit.regel("statistiek_gelezen", wie, request, status=200))
     return bereken_afwijkingen(session, request.app.state.minimum_aantal)
+
+
+def _maandag(moment: dt.datetime) -> dt.datetime:
+    """Monday 00:00 in Amsterdam of the week of `moment`, in UTC."""
+    lokaal = moment.astimezone(AMSTERDAM)
+    dag = (lokaal - dt.timedelta(days=lokaal.weekday())).date()
+    return dt.datetime.combine(dag, dt.time(), AMSTERDAM).astimezone(dt.UTC)
+
+
+def _volgende_maandag(moment: dt.datetime) -> dt.datetime:
+    """The Monday 00:00 (Amsterdam) after the week of `moment` (a week is 167 or 169 hours around DST)."""
+    return _maandag(_maandag(moment) + dt.timedelta(days=7, hours=12))
+
+
+def vrijgave(tijden: list[dt.datetime], minimum: int, tot: dt.datetime) -> dt.datetime | None:
+    """The release point for besluiten made at `tijden` (UTC, sorted), now being `tot`: None means no delay
+    (minimum 1). Greedy over the Mondays up to now: a Monday becomes the release point when at least
+    `minimum` besluiten fall between it and the previous release point."""
+    if minimum <= 1:
+        return None
+    punt = dt.datetime.min.replace(tzinfo=dt.UTC)  # nothing released yet
+    if not tijden:
+        return punt
+    maandag = _volgende_maandag(tijden[0])
+    laatste = _maandag(tot)
+    i = 0
+    while maandag <= laatste:
+        j = i
+        while j < len(tijden) and tijden[j] < maandag:
+            j += 1
+        if j - i >= minimum:
+            punt, i = maandag, j
+        maandag = _volgende_maandag(maandag)
+    return punt
 
 
 class _Onderdrukking:
@@ -52,9 +101,12 @@ class _Onderdrukking:
 def bereken_afwijkingen(session: Session, minimum: int = 1) -> Afwijkingen:
     """The deviation aggregates: the latest besluit per advies, per field and per rule that shaped the advies,
     with the HG-deskundigen's disagreements per rule; counts below `minimum` suppressed."""
+    alle = list(session.exec(select(BesluitRecord).order_by(BesluitRecord.aangemaakt)))  # type: ignore[arg-type]
+    punt = vrijgave([utc(b.aangemaakt) for b in alle], minimum, nu())
     laatste: dict[str, BesluitRecord] = {}
-    for besluit in session.exec(select(BesluitRecord).order_by(BesluitRecord.aangemaakt)):  # type: ignore[arg-type]
-        laatste[besluit.advies_id] = besluit
+    for besluit in alle:
+        if punt is None or utc(besluit.aangemaakt) < punt:
+            laatste[besluit.advies_id] = besluit
     per_veld: Counter[str] = Counter()
     per_regel: Counter[str] = Counter()
     afwijkend_regel: Counter[str] = Counter()
@@ -65,6 +117,8 @@ def bereken_afwijkingen(session: Session, minimum: int = 1) -> Afwijkingen:
             afwijkend_regel.update(besluit.regels)
     oneens: Counter[str] = Counter()
     for review in session.exec(select(ReviewRecord)):
+        if punt is not None and utc(review.aangemaakt) >= punt:
+            continue
         oneens.update(s["regel"] for s in review.stappen if s["oordeel"] == "oneens")
     o = _Onderdrukking(minimum)
     besluiten = o.aantal(len(laatste), "besluiten")
@@ -80,4 +134,5 @@ def bereken_afwijkingen(session: Session, minimum: int = 1) -> Afwijkingen:
                                      reviews_oneens=o.aantal(oneens[r], f"per_regel.{r}.reviews_oneens")))
     regels.sort(key=lambda r: (-(r.aandeel or 0.0), -(r.afwijkend or 0), r.regel))
     return Afwijkingen(besluiten=besluiten, afwijkend=afwijkend, aandeel_afwijkend=o.aandeel(afwijkend, besluiten),
-                       per_veld=per_veld_getoond, per_regel=regels, minimum_aantal=minimum, onderdrukt=o.paden)
+                       per_veld=per_veld_getoond, per_regel=regels, minimum_aantal=minimum, onderdrukt=o.paden,
+                       vrijgegeven_tot=None if punt is None or punt.year == 1 else punt)

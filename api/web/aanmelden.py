@@ -1,24 +1,25 @@
-"""Sign-in with an API key (a database session in an HttpOnly, SameSite=strict cookie), sign-out, start page.
+"""Sign-in with an API key (a database session in an HttpOnly, SameSite=strict cookie), sign-out (also at the
+identity provider for a session signed in there, `api/web/oidc.py`), start page.
 
-Failed sign-ins are limited per client address: after `MAX_POGINGEN` failures within `VENSTER`, the
-address is refused (429) until the window has passed. The count lives in each server process, so with
-N workers an address gets at most N × MAX_POGINGEN tries per window: still far too few to guess a key of
-at least 16 characters.
+Failed sign-ins are limited per client address by the same limiter as wrong keys on the API (`api.pogingen`:
+after `MAX_POGINGEN` failures within `VENSTER`, shared between the worker processes through the database), so
+the address is refused (429) until the window has passed, on the page and on the API alike.
 """
 
 from __future__ import annotations
 
 import secrets
-import threading
-import time
-from collections import deque
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from api import audit
+from api.audit import regel
+from api.oidc import Onbereikbaar
+from api.pogingen import Pogingen, van
 from api.web import pagina as p
-from api.web.sessies import COOKIE, GELDIG, beeindig_sessie, csrf_klopt, csrf_token, nieuwe_sessie
+from api.web.sessies import COOKIE, GELDIG, Beeindigd, beeindig_sessie, csrf_klopt, csrf_token, nieuwe_sessie
 
 __all__ = ["router", "STARTPAGINA", "Pogingen"]
 
@@ -26,50 +27,24 @@ router = APIRouter(include_in_schema=False)
 AANMELD_COOKIE = "hg_aanmelden"  # pre-session secret for the sign-in form's CSRF token
 STARTPAGINA = {"indicatiesteller": "/advies/nieuw", "hg_deskundige": "/adviezen",
                "beleidsmaker": "/scenarios", "beheerder": "/adviezen"}
-MAX_POGINGEN = 10
-VENSTER = 15 * 60.0
-
-
-class Pogingen:
-    """Failed sign-ins per client address in a sliding window (thread-safe, bounded memory)."""
-
-    def __init__(self, maximum: int = MAX_POGINGEN, venster: float = VENSTER, adressen: int = 10_000) -> None:
-        self.maximum, self.venster, self.adressen = maximum, venster, adressen
-        self._mislukt: dict[str, deque[float]] = {}
-        self._slot = threading.Lock()
-
-    def _actueel(self, adres: str, nu: float) -> deque[float]:
-        tijden = self._mislukt.get(adres, deque())
-        while tijden and tijden[0] <= nu - self.venster:
-            tijden.popleft()
-        return tijden
-
-    def geblokkeerd(self, adres: str) -> float:
-        """Seconds until this address may try again (0: it may now)."""
-        nu = time.monotonic()
-        with self._slot:
-            tijden = self._actueel(adres, nu)
-            return max(0.0, tijden[0] + self.venster - nu) if len(tijden) >= self.maximum else 0.0
-
-    def mislukt(self, adres: str) -> None:
-        nu = time.monotonic()
-        with self._slot:
-            if adres not in self._mislukt and len(self._mislukt) >= self.adressen:
-                self._mislukt.pop(next(iter(self._mislukt)))  # forget the oldest address
-            tijden = self._actueel(adres, nu)
-            tijden.append(nu)
-            self._mislukt[adres] = tijden
-
-    def gelukt(self, adres: str) -> None:
-        with self._slot:
-            self._mislukt.pop(adres, None)
 
 
 def _pogingen(request: Request) -> Pogingen:
-    if not hasattr(request.app.state, "aanmeldpogingen"):
-        request.app.state.aanmeldpogingen = Pogingen()
-    pogingen: Pogingen = request.app.state.aanmeldpogingen
-    return pogingen
+    return van(request.app)  # the limiter the API's gate uses too (api/poort.py)
+
+
+async def _afmelden_bij_gemeente(request: Request, beeindigd: Beeindigd) -> str | None:
+    """For a session of the identity provider: its end_session_endpoint (id_token_hint, and back to the
+    sign-in page), so the sign-out ends the session at the municipality too; None for a key session, or when
+    the provider advertises none or cannot be reached (the local session has ended all the same)."""
+    idp = p.aanbieder(request)
+    if idp is None or beeindigd.wie.subject is None:
+        return None
+    try:
+        configuratie = idp.bekende_configuratie() or await idp.configuratie()
+    except Onbereikbaar:
+        return None
+    return idp.afmeld_url(configuratie, beeindigd.id_token, str(request.url_for("aanmelden_pagina")))
 
 
 def _adres(request: Request) -> str:
@@ -78,7 +53,10 @@ def _adres(request: Request) -> str:
 
 def _aanmeldpagina(request: Request, status: int = 200, fout: str | None = None) -> Response:
     geheim = request.cookies.get(AANMELD_COOKIE) or secrets.token_urlsafe(32)
-    response = p.pagina(request, "aanmelden.html", status, csrf=csrf_token(geheim), fout=fout)
+    # With the identity provider configured, staff sign in there; the key form stays only for a beheerder's
+    # key (sign-in while the provider is down), and only when HG_API_KEYS has keys.
+    response = p.pagina(request, "aanmelden.html", status, csrf=csrf_token(geheim), fout=fout,
+                        oidc=p.aanbieder(request) is not None, met_sleutel=bool(request.app.state.sleutels))
     p.cookie(response, request, AANMELD_COOKIE, geheim, 3600)
     return response
 
@@ -109,10 +87,18 @@ async def aanmelden(request: Request) -> Response:
         return response
     wie = request.app.state.sleutels.lookup(p.eerste(velden, "sleutel").strip())
     if wie is None:
-        pogingen.mislukt(adres)
+        await pogingen.registreer(adres, regel("aanmelden_mislukt", None, request, status=401))
         return _aanmeldpagina(request, 401, "Onbekende of ongeldige sleutel.")
+    if p.aanbieder(request) is not None and wie.rol != "beheerder":
+        await audit.leg_vast(request, "aanmelden_mislukt", wie, status=403)
+        return _aanmeldpagina(request, 403, "Met een API-sleutel kan hier alleen een beheerder zich aanmelden; "
+                              "meld u aan via de gemeente. De sleutel blijft werken voor de API.")
     pogingen.gelukt(adres)
+    # A sign-in in a browser that has a session already ends that session: one browser, one valid session id
+    # (attacks-2026-12.log, session: the first id stayed valid after a second sign-in).
+    await run_in_threadpool(beeindig_sessie, request.app.state.db, request.cookies.get(COOKIE))
     sessie_id = await run_in_threadpool(nieuwe_sessie, request.app.state.db, wie)
+    await audit.leg_vast(request, "aangemeld", wie)
     response = RedirectResponse(STARTPAGINA[wie.rol], status_code=303)
     p.cookie(response, request, COOKIE, sessie_id, int(GELDIG.total_seconds()))
     response.delete_cookie(AANMELD_COOKIE, path="/", httponly=True, samesite="strict",
@@ -126,7 +112,13 @@ async def afmelden(request: Request) -> Response:
     sessie_id = request.cookies.get(COOKIE)
     if not csrf_klopt(sessie_id, p.eerste(velden, "csrf")):
         return p.csrf_fout(request)
-    await run_in_threadpool(beeindig_sessie, request.app.state.db, sessie_id)
-    response = RedirectResponse("/aanmelden", status_code=303)
+    beeindigd = await run_in_threadpool(beeindig_sessie, request.app.state.db, sessie_id)
+    response: Response = RedirectResponse("/aanmelden", status_code=303)
+    if beeindigd is not None:
+        await audit.leg_vast(request, "afgemeld", beeindigd.wie)
+        verder = await _afmelden_bij_gemeente(request, beeindigd)
+        if verder:  # a page that continues there: a redirect would break the form's CSP (form-action 'self')
+            response = p.pagina(request, "afgemeld.html", verder=verder)
+            response.headers["Refresh"] = f"0; url={verder}"
     response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict", secure=request.url.scheme == "https")
     return response

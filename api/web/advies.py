@@ -10,6 +10,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
 
+from api import audit
 from api.auth import Principal
 from api.deps import ApiFout
 from api.models import AdviesRecord, BesluitRecord, ReviewRecord
@@ -48,7 +49,7 @@ async def advies_aanvragen(request: Request) -> Response:
         casus = parse_casus(data)
         if fouten:
             raise CasusFout([])
-        rij, _ = await geef_advies(request.app.state.opslag, casus, wie)
+        rij, _ = await geef_advies(request.app.state.opslag, casus, wie, request)
     except CasusFout as exc:
         f.koppel_fouten(form, [*fouten, *exc.fouten], rijen)
     except ApiFout as exc:  # e.g. no ruleset for the peildatum
@@ -94,7 +95,7 @@ async def advies_valideren(request: Request) -> Response:
 
 @router.get("/advies/{advies_id}")
 async def advies_pagina(request: Request, advies_id: str) -> Response:
-    gevonden = await p.vind_voor(request, LEZERS, vind_advies, advies_id)
+    gevonden = await p.vind_voor(request, LEZERS, vind_advies, advies_id, actie="advies_gelezen")
     if isinstance(gevonden, Response):
         return gevonden
     wie, record = gevonden
@@ -105,14 +106,14 @@ async def advies_pagina(request: Request, advies_id: str) -> Response:
 @router.post("/advies/{advies_id}/besluit")
 async def besluit_vastleggen(request: Request, advies_id: str) -> Response:
     velden = await p.formulier(request)
-    gevonden = await p.vind_voor(request, AANVRAGERS, vind_advies, advies_id, velden)
+    gevonden = await p.vind_voor(request, AANVRAGERS, vind_advies, advies_id, velden, "besluit_vastgelegd")
     if isinstance(gevonden, Response):
         return gevonden
     wie, record = gevonden
     form = BesluitFormulier.lees(velden, record.advies)
     if form.besluit is not None:
         try:
-            await p.in_sessie(request, leg_besluit_vast, record, form.besluit, wie)
+            await p.in_sessie(request, leg_besluit_vast, record, form.besluit, wie, request)
         except ApiFout as exc:
             for fout in exc.fouten:
                 form.fout(fout["veld"], fout["melding"])
@@ -163,4 +164,5 @@ async def adviezen(request: Request) -> Response:
     pagina_tekst = request.query_params.get("pagina", "1")
     pagina = int(pagina_tekst) - 1 if pagina_tekst.isdigit() and 0 < int(pagina_tekst) <= 10_000 else 0
     lijst, meer = await run_in_threadpool(_adviezen, request.app.state.db, wie, casus_id, pagina)
+    await audit.leg_vast(request, "adviezen_gelezen", wie, status=200)
     return p.pagina(request, "adviezen.html", wie=wie, adviezen=lijst, casus=casus_id, pagina=pagina + 1, meer=meer)

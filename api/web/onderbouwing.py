@@ -135,7 +135,7 @@ async def _pagina(request: Request, wie: Principal, record: AdviesRecord, status
 
 @router.get("/advies/{advies_id}/onderbouwing")
 async def onderbouwing(request: Request, advies_id: str) -> Response:
-    gevonden = await p.vind_voor(request, LEZERS, vind_advies, advies_id)
+    gevonden = await p.vind_voor(request, LEZERS, vind_advies, advies_id, actie="onderbouwing_gelezen")
     if isinstance(gevonden, Response):
         return gevonden
     wie, record = gevonden
@@ -146,14 +146,14 @@ async def onderbouwing(request: Request, advies_id: str) -> Response:
 @router.post("/advies/{advies_id}/onderbouwing")
 async def review_vastleggen(request: Request, advies_id: str) -> Response:
     velden = await p.formulier(request, 256 * 1024)
-    gevonden = await p.vind_voor(request, REVIEWERS, vind_advies, advies_id, velden)
+    gevonden = await p.vind_voor(request, REVIEWERS, vind_advies, advies_id, velden, "review_vastgelegd")
     if isinstance(gevonden, Response):
         return gevonden
     wie, record = gevonden
     form = ReviewFormulier.lees(velden, record.advies["uitleg"])
     if form.review is not None:
         try:
-            await p.in_sessie(request, leg_review_vast, record, form.review, wie)
+            await p.in_sessie(request, leg_review_vast, record, form.review, wie, request)
         except ApiFout as exc:
             for fout in exc.fouten:
                 form.fout("oordeel", fout["melding"])

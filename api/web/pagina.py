@@ -6,10 +6,12 @@ session cookie or a CSRF token directly.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import parse_qs
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -19,11 +21,14 @@ from starlette.concurrency import run_in_threadpool
 
 from api.auth import Principal
 from api.deps import ApiFout, lees_body
-from api.web.sessies import COOKIE, csrf_klopt, csrf_token, vind_sessie
+from api.models import utc
+from api.oidc import Aanbieder, oidc_key_id
+from api.web.sessies import COOKIE, INACTIEF, csrf_klopt, csrf_token, vind_sessie
 from engine.taal import LABELS as TAAL_LABELS
 from engine.taal import euro
 
-__all__ = ["templates", "pagina", "fout", "csrf_voor", "cookie", "formulier", "wie_is", "naar_aanmelden",
+__all__ = ["templates", "pagina", "fout", "csrf_voor", "cookie", "formulier", "wie_is", "aanbieder", "sessie_geldig",
+           "naar_aanmelden",
            "toegang", "csrf_fout", "is_pagina", "ROLNAMEN",
            "in_sessie", "vind_voor", "zin"]
 
@@ -67,6 +72,25 @@ def uren(getal: float | int | None) -> str:
     return "" if getal is None else f"{getal:.2f}".replace(".", ",")
 
 
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+_DAGEN = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+_MAANDEN = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+            "november", "december")
+
+
+def lokale_tijd(moment: dt.datetime) -> str:
+    """A stored (UTC) time as local time in Rotterdam: '01-12-2026 10:05'."""
+    return utc(moment).astimezone(AMSTERDAM).strftime("%d-%m-%Y %H:%M")
+
+
+def datum_lang(moment: dt.datetime) -> str:
+    """'maandag 30 november 2026' (the local date of a stored time)."""
+    lokaal = utc(moment).astimezone(AMSTERDAM)
+    return f"{_DAGEN[lokaal.weekday()]} {lokaal.day} {_MAANDEN[lokaal.month - 1]} {lokaal.year}"
+
+
+templates.env.filters["lokale_tijd"] = lokale_tijd
+templates.env.filters["datum_lang"] = datum_lang
 templates.env.filters["woord"] = woord
 templates.env.filters["label"] = label
 templates.env.filters["uren"] = uren
@@ -113,11 +137,32 @@ def eerste(velden: dict[str, list[str]], naam: str) -> str:
     return (velden.get(naam) or [""])[0]
 
 
+def aanbieder(request: Request) -> Aanbieder | None:
+    """The municipality's identity provider (OpenID Connect), None when HG_OIDC_* is not set."""
+    gevonden: Aanbieder | None = getattr(request.app.state, "oidc", None)
+    return gevonden
+
+
+def sessie_geldig(request: Request, wie: Principal) -> bool:
+    """Whether a session's principal may still use the pages: a session of the identity provider while that
+    provider is configured (the one it came from: the key id hashes issuer and subject); a key session while
+    its key is configured with that role, and with an identity provider only a beheerder's key."""
+    idp = aanbieder(request)
+    if wie.subject is not None:
+        return idp is not None and wie.key_id == oidc_key_id(idp.issuer, wie.subject)
+    if wie not in request.app.state.sleutels:
+        return False  # the key was withdrawn or given another role (HG_API_KEYS): its sessions end with it
+    return idp is None or wie.rol == "beheerder"
+
+
 async def wie_is(request: Request) -> Principal | None:
-    """The principal of the request's session, if it is signed in (and its key still exists)."""
-    wie: Principal | None = await run_in_threadpool(vind_sessie, request.app.state.db, request.cookies.get(COOKIE))
-    if wie is not None and wie not in request.app.state.sleutels:
-        return None  # the key was withdrawn or given another role (HG_API_KEYS): its sessions end with it
+    """The principal of the request's session, if it is signed in, was not idle too long, and may still
+    sign in (`sessie_geldig`)."""
+    inactief = getattr(request.app.state, "sessie_inactief", INACTIEF)
+    wie: Principal | None = await run_in_threadpool(vind_sessie, request.app.state.db, request.cookies.get(COOKIE),
+                                                    inactief)
+    if wie is not None and not sessie_geldig(request, wie):
+        return None
     return wie
 
 
@@ -167,15 +212,18 @@ def zin(melding: str) -> str:
 
 
 async def vind_voor(request: Request, rollen: frozenset[str], vinder: Callable[..., T], sleutel: str,
-                    velden: dict[str, list[str]] | None = None) -> tuple[Principal, T] | Response:
+                    velden: dict[str, list[str]] | None = None,
+                    actie: str | None = None) -> tuple[Principal, T] | Response:
     """The signed-in principal (with a role in `rollen`, and for a form a valid CSRF token) and what the API's
     `vinder(session, sleutel, wie)` finds for it; otherwise the page to show instead (sign-in, CSRF error,
-    403, or the finder's 403/404 as a page)."""
+    403, or the finder's 403/404 as a page). With an `actie` the finder writes the audit line
+    (`vinder(session, sleutel, wie, request, actie)`, as api.routes.advies.vind_advies)."""
     wie = await toegang(request, rollen, velden)
     if isinstance(wie, Response):
         return wie
     try:
-        return wie, await in_sessie(request, vinder, sleutel, wie)
+        extra = (request, actie) if actie is not None else ()
+        return wie, await in_sessie(request, vinder, sleutel, wie, *extra)
     except ApiFout as exc:
         titel = "Niet gevonden" if exc.status == 404 else "Geen toegang"
         return fout(request, exc.status, titel, zin(exc.fouten[0]["melding"]), wie)

@@ -1,10 +1,12 @@
 """The web pages, server-rendered in Dutch: one router per page module, the static files, HTML error pages.
 
 - aanmelden: sign-in with an API key, sign-out, the start page per role;
+- oidc: sign-in through the municipality's identity provider (OpenID Connect);
 - advies: "Advies aanvragen" and an advies' page with "besluit vastleggen" (indicatiesteller), the list
   of adviezen;
 - onderbouwing: the explanation chain with sources and alternatives, reviewed per step (HG-deskundige);
-- scenarios: scenarios, replay over the casuïstiek, impact report, deviation statistics (beleidsmaker).
+- scenarios: scenarios, replay over the casuïstiek, impact report, deviation statistics (beleidsmaker);
+- beheer: the audit log and deleting an advies (beheerder).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from api.web import aanmelden, advies, onderbouwing, scenarios
+from api.web import aanmelden, advies, beheer, oidc, onderbouwing, scenarios
 from api.web.pagina import HIER, fout, is_pagina, zin
 
 __all__ = ["installeer", "is_pagina", "foutpagina"]
@@ -24,7 +26,7 @@ _TITELS = {400: "Ongeldig verzoek", 401: "Niet aangemeld", 403: "Geen toegang", 
 
 
 def installeer(app: FastAPI) -> None:
-    for module in (aanmelden, advies, onderbouwing, scenarios):
+    for module in (aanmelden, oidc, advies, onderbouwing, scenarios, beheer):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=HIER / "static"), name="static")
 

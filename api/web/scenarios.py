@@ -29,6 +29,7 @@ from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 from starlette.concurrency import run_in_threadpool
 
+from api import audit
 from api.auth import Principal
 from api.deps import ApiFout
 from api.models import ReplayJobRecord, nu, utc
@@ -410,6 +411,7 @@ async def replay_pagina(request: Request, job_id: str) -> Response:
     context: dict[str, Any] = {"job": job, "STATUS": STATUS, "ververs": VERVERS,
                                "aangemaakt": utc(job.aangemaakt)}
     if job.status == "klaar" and job.rapport is not None:
+        await audit.leg_vast(request, "replay_gelezen", wie, object_id=job.id, status=200)
         r = job.rapport
         context.update(r=r, delen=rapport_delen(r, MAX_CASUSSEN_OP_PAGINA, "#regel-"),
                        max_casussen=MAX_CASUSSEN_OP_PAGINA, uitleg=regelset().uitleg, yaml_tekst=scenario_yaml(r))
@@ -425,6 +427,7 @@ async def _rapport(request: Request, job_id: str, formaat: Literal["json", "html
     if isinstance(gevonden, Response):
         return gevonden
     wie, job = gevonden
+    await audit.leg_vast(request, "replay_gelezen", wie, object_id=job.id, status=200)
     try:
         response = await run_in_threadpool(rapport_antwoord, job, formaat)
     except ApiFout as exc:

@@ -31,7 +31,7 @@ ROL: dict[str, str] = {name: name.removesuffix("_2") for name in KEYS}
 API_KEYS = ",".join(f"{key}:{ROL[name]}" for name, key in KEYS.items())
 PRINCIPALS = tuple(KEYS)
 
-TABLES = ("review", "besluit", "advies", "replay_job")  # children first, for deleting
+TABLES = ("idempotentie", "review", "besluit", "advies", "replay_job", "aanmeldpoging")  # children first, for deleting
 IGNORED = {"advies_id", "aangemaakt", "gevraagd_door"}  # added by the service; the rest is the engine's advies
 
 
@@ -102,13 +102,13 @@ def count(app: FastAPI, table: str) -> int:
 
 
 def rows(app: FastAPI, table: str) -> list[dict[str, Any]]:
-    """Every row of a table as a dict of column -> value, ordered by id."""
+    """Every row of a table as a dict of column -> value, ordered by its primary key (the id)."""
     engine = db(app)
     metadata = MetaData()
     metadata.reflect(engine, only=[table])
     t = metadata.tables[table]
     with engine.connect() as conn:
-        return [dict(r._mapping) for r in conn.execute(select(t).order_by(t.c.id))]
+        return [dict(r._mapping) for r in conn.execute(select(t).order_by(*t.primary_key.columns))]
 
 
 def all_rows_text(app: FastAPI) -> str:
@@ -119,5 +119,7 @@ def all_rows_text(app: FastAPI) -> str:
             for value in row.values():
                 if isinstance(value, dt.datetime | dt.date):
                     value = value.isoformat()
+                elif isinstance(value, bytes):  # a stored answer (idempotentie)
+                    value = value.decode(errors="replace")
                 parts.append(orjson.dumps(value).decode() if not isinstance(value, str) else value)
     return "\n".join(parts)

@@ -206,7 +206,7 @@ def test_statistiek_without_besluiten(client: TestClient) -> None:
     advies_voor(client)
     assert statistiek(client) == {"besluiten": 0, "afwijkend": 0, "aandeel_afwijkend": 0.0,
                                   "per_veld": {"route": 0, "perceel": 0, "pakket": 0, "maatwerk": 0},
-                                  "per_regel": [], "minimum_aantal": 1, "onderdrukt": []}
+                                  "per_regel": [], "minimum_aantal": 1, "onderdrukt": [], "vrijgegeven_tot": None}
 
 
 def test_statistiek_aggregates_latest_besluit_per_field_and_rule(client: TestClient) -> None:
@@ -281,7 +281,7 @@ def test_statistiek_reveals_no_individual_advies(client: TestClient, app: FastAP
     for woord in verboden:
         assert woord not in text, woord
     assert set(statistiek(client)) == {"besluiten", "afwijkend", "aandeel_afwijkend", "per_veld", "per_regel",
-                                       "minimum_aantal", "onderdrukt"}
+                                       "minimum_aantal", "onderdrukt", "vrijgegeven_tot"}
 
 
 # --- text the database cannot hold --------------------------------------------------------------------------

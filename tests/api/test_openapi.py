@@ -31,9 +31,11 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from api.app import create_app
+from api.settings import Settings
 from engine.casus import parse_casus
 from tests.api.conftest import Databases, new_app
-from tests.api.helpers import CASUSSEN, auth, load_casus, post_advies
+from tests.api.helpers import API_KEYS, CASUSSEN, auth, load_casus, post_advies
 
 CHECKS = [
     not_a_server_error,
@@ -57,7 +59,9 @@ def fuzz_app(databases: Databases) -> Iterator[FastAPI]:
     """An app of its own: schemathesis starts its lifespan (and keeps it until shut down here)."""
     from schemathesis.python.asgi import shutdown_lifespans
 
-    app = new_app(databases.new())
+    # The fuzzer sends wrong keys on purpose: no limit of failed attempts here (tests/api/test_pogingen.py).
+    app = create_app(Settings(database_url=databases.new(), api_keys=API_KEYS, minimum_aantal=1,
+                              max_mislukte_pogingen=10**9))
     yield app
     shutdown_lifespans()
 
@@ -85,7 +89,7 @@ def stored_advies_id(fuzz_app: FastAPI, api_schema: Any) -> str:
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=lambda m: m.value)
 @pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
 def test_api_conforms_to_its_openapi_document(
-    api_schema: Any, stored_advies_id: str, method: str, path: str, mode: GenerationMode
+    api_schema: Any, stored_advies_id: str, method: str, path: str, mode: GenerationMode, fuzz_app: FastAPI
 ) -> None:
     operation = api_schema[path][method]
     known = {"advies_id": stored_advies_id, "naam": "hg-rotterdam"}  # path parameters that lead somewhere

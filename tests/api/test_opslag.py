@@ -18,9 +18,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
+from api import audit
+from api.auth import Principal
 from api.db import make_engine, migrate
 from api.models import nieuw_id, nu
-from api.opslag import PostgresOpslag, SqlOpslag, maak_opslag
+from api.opslag import TABELLEN, PostgresOpslag, SqlOpslag, _sql, _waarden, maak_opslag
 from tests.api.conftest import Databases
 from tests.api.helpers import auth, besluit_zoals, post_advies
 
@@ -47,6 +49,25 @@ def engine(databases: Databases) -> Iterator[tuple[str, Engine]]:
     found.dispose()
 
 
+def rijen(**changes: Any) -> dict[str, dict[str, Any]]:
+    """An advies row and its audit line, as POST /v1/advies stores them."""
+    advies = rij(**changes)
+    regel = audit.regel("advies_gemaakt", Principal("0123456789abcdef", "indicatiesteller"), advies_id=advies["id"])
+    return {"advies": advies, "audit": regel}
+
+
+def klus(opslag: PostgresOpslag, values: dict[str, dict[str, Any]], loop: asyncio.AbstractEventLoop) -> Any:
+    tabellen = tuple(values)
+    waarden = tuple(w for naam in tabellen for w in _waarden(TABELLEN[naam], values[naam]))
+    return (_sql(tabellen), waarden, loop.create_future())
+
+
+def audit_lines(engine: Engine, advies_id: str) -> list[dict[str, Any]]:
+    with engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(text("SELECT * FROM audit WHERE advies_id = :id"),
+                                                        {"id": advies_id})]
+
+
 def stored(engine: Engine, advies_id: str) -> list[dict[str, Any]]:
     with engine.connect() as conn:
         return [dict(r._mapping) for r in conn.execute(text("SELECT * FROM advies WHERE id = :id"), {"id": advies_id})]
@@ -68,9 +89,12 @@ async def with_opslag(url: str, engine: Engine, work: Any, **kwargs: Any) -> Any
 
 def test_a_row_is_stored_whole(engine: tuple[str, Engine]) -> None:
     url, db = engine
-    values = rij()
-    asyncio.run(with_opslag(url, db, lambda o: o.bewaar(values)))
+    both = rijen()
+    values = both["advies"]
+    asyncio.run(with_opslag(url, db, lambda o: o.bewaar(both)))
     (row,) = stored(db, values["id"])
+    (line,) = audit_lines(db, values["id"])
+    assert line["actie"] == "advies_gemaakt" and line["key_id"] == "0123456789abcdef"
     assert row["casus_id"] == "opslag-test" and row["pakket"] == 2 and row["perceel"] == "extramuraal"
     advies = row["advies"] if isinstance(row["advies"], dict) else orjson.loads(row["advies"])
     assert advies["uitleg"][0]["tekst"] == "één stap" and advies["getal"] == 1.5
@@ -79,19 +103,19 @@ def test_a_row_is_stored_whole(engine: tuple[str, Engine]) -> None:
 
 def test_concurrent_rows_are_all_stored(engine: tuple[str, Engine]) -> None:
     url, db = engine
-    values = [rij() for _ in range(120)]
+    values = [rijen() for _ in range(120)]
 
     async def work(opslag: Any) -> None:
         await asyncio.gather(*(opslag.bewaar(v) for v in values))
 
     asyncio.run(with_opslag(url, db, work))
     for v in values:
-        assert len(stored(db, v["id"])) == 1
+        assert len(stored(db, v["advies"]["id"])) == 1 and len(audit_lines(db, v["advies"]["id"])) == 1
 
 
 def test_a_row_that_cannot_be_stored_fails_only_its_own_request(engine: tuple[str, Engine]) -> None:
     url, db = engine
-    good, bad, also_good = rij(), rij(casus_id=None), rij()  # casus_id is NOT NULL
+    good, bad, also_good = rijen(), rijen(casus_id=None), rijen()  # casus_id is NOT NULL
 
     async def work(opslag: Any) -> list[Any]:
         return list(await asyncio.gather(*(opslag.bewaar(v) for v in (good, bad, also_good)),
@@ -100,35 +124,39 @@ def test_a_row_that_cannot_be_stored_fails_only_its_own_request(engine: tuple[st
     outcome = asyncio.run(with_opslag(url, db, work))
     assert outcome[0] is None and outcome[2] is None
     assert isinstance(outcome[1], Exception)
-    assert len(stored(db, good["id"])) == 1 and len(stored(db, also_good["id"])) == 1
-    assert stored(db, bad["id"]) == []
+    for ok in (good, also_good):
+        assert len(stored(db, ok["advies"]["id"])) == 1 and len(audit_lines(db, ok["advies"]["id"])) == 1
+    # all or nothing: the refused advies left no audit line either
+    assert stored(db, bad["advies"]["id"]) == [] and audit_lines(db, bad["advies"]["id"]) == []
 
 
 def test_a_group_with_a_bad_row_is_written_again_row_by_row(engine: tuple[str, Engine]) -> None:
     """Rows that queued up go in one transaction; when that fails, each row is written on its own."""
     url, db = engine
     postgres_only(db)
-    rows = [rij(), rij(casus_id=None), rij()]
+    rows = [rijen(), rijen(casus_id=None), rij()]
+    rows[2] = {"advies": rows[2]}  # an advies without audit line: another statement in the same group
 
     async def work(opslag: PostgresOpslag) -> list[Any]:
         loop = asyncio.get_running_loop()
-        klussen = [(opslag._waarden(v), loop.create_future()) for v in rows]
+        klussen = [klus(opslag, v, loop) for v in rows]
         conn = opslag._verbind()
         try:
             await loop.run_in_executor(None, opslag._schrijf_groep, conn, klussen)
         finally:
             conn.close()
-        return list(await asyncio.gather(*(f for _, f in klussen), return_exceptions=True))
+        return list(await asyncio.gather(*(f for _, _, f in klussen), return_exceptions=True))
 
     outcome = asyncio.run(with_opslag(url, db, work, schrijvers=1))
     assert outcome[0] is None and outcome[2] is None and isinstance(outcome[1], psycopg.Error)
-    assert len(stored(db, rows[0]["id"])) == 1 and len(stored(db, rows[2]["id"])) == 1
+    assert len(stored(db, rows[0]["advies"]["id"])) == 1 and len(stored(db, rows[2]["advies"]["id"])) == 1
+    assert len(audit_lines(db, rows[0]["advies"]["id"])) == 1 and audit_lines(db, rows[1]["advies"]["id"]) == []
 
 
 def test_a_broken_connection_is_replaced_and_the_row_written(engine: tuple[str, Engine]) -> None:
     url, db = engine
     postgres_only(db)
-    first, second = rij(), rij()
+    first, second = rijen(), rijen()
     pids: list[int] = []  # this opslag's own connections: another test may have writers open in the same database
 
     class EigenOpslag(PostgresOpslag):
@@ -153,29 +181,28 @@ def test_a_broken_connection_is_replaced_and_the_row_written(engine: tuple[str, 
             await opslag.sluit()
 
     asyncio.run(work())
-    assert len(stored(db, first["id"])) == 1 and len(stored(db, second["id"])) == 1
+    assert len(stored(db, first["advies"]["id"])) == 1 and len(stored(db, second["advies"]["id"])) == 1
 
 
 def test_a_row_committed_before_its_answer_was_lost_counts_as_stored(engine: tuple[str, Engine]) -> None:
     """Written again after a failure, a row whose id is present was committed by the failed attempt."""
     url, db = engine
     postgres_only(db)
-    values = rij()
+    values = rijen()
 
     async def work(opslag: PostgresOpslag) -> Any:
         loop = asyncio.get_running_loop()
-        waarden = opslag._waarden(values)
+        sql, waarden, klaar = klus(opslag, values, loop)
         conn = opslag._verbind()
         try:
-            conn.execute(opslag._sql, waarden)  # the "lost" first attempt: committed
-            klaar: asyncio.Future[None] = loop.create_future()
-            await loop.run_in_executor(None, opslag._schrijf_een, conn, (waarden, klaar))
+            conn.execute(sql, waarden)  # the "lost" first attempt: committed
+            await loop.run_in_executor(None, opslag._schrijf_een, conn, (sql, waarden, klaar))
         finally:
             conn.close()
         return await klaar
 
     assert asyncio.run(with_opslag(url, db, work, schrijvers=1)) is None
-    assert len(stored(db, values["id"])) == 1
+    assert len(stored(db, values["advies"]["id"])) == 1 and len(audit_lines(db, values["advies"]["id"])) == 1
 
 
 def test_postgres_compresses_the_json_with_lz4_when_it_can(engine: tuple[str, Engine]) -> None:

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from api.pogingen import van
 from tests.api.conftest import app, database_url, databases, module_client  # noqa: F401  (fixtures)
 from tests.api.helpers import API_KEYS, KEYS, TABLES
 
@@ -54,6 +55,7 @@ def client(module_client: TestClient, app: FastAPI) -> TestClient:  # noqa: F811
     with app.state.db.begin() as conn:
         for table in ("web_sessie", *TABLES):
             conn.execute(text(f"DELETE FROM {table}"))
+    van(app).vergeet()  # and the failed sign-ins in memory: no test locks the next one out
     module_client.cookies.clear()
     return module_client
 
@@ -76,12 +78,14 @@ def eigen_server(tmp_path: Path) -> Iterator[str]:
     yield from start_server(tmp_path)
 
 
-def start_server(map_: Path) -> Iterator[str]:
-    """`hg-advies serve` on a free loopback port with the test keys, until the generator is closed."""
-    poort = _vrije_poort()
+def start_server(map_: Path, env: Mapping[str, str] | None = None, poort: int | None = None) -> Iterator[str]:
+    """`hg-advies serve` on a free loopback port (or `poort`) with the test keys and any further `env`, until
+    the generator is closed."""
+    poort = poort or _vrije_poort()
     hg_advies = shutil.which("hg-advies", path=str(Path(sys.executable).parent)) or "hg-advies"
     env = {**os.environ, "HG_API_KEYS": API_KEYS, "HG_DATABASE_URL": f"sqlite:///{map_ / 'hg.sqlite'}",
-           "HG_MINIMUM_AANTAL": "1"}  # the journeys read the statistics after one besluit
+           "HG_MINIMUM_AANTAL": "1",  # the journeys read the statistics after one besluit
+           **(env or {})}
     proces = subprocess.Popen([hg_advies, "serve", "--host", "127.0.0.1", "--port", str(poort)], cwd=map_,
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     basis = f"http://127.0.0.1:{poort}"

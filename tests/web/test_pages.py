@@ -32,6 +32,21 @@ def _verstuur(client: TestClient, data: dict[str, Any]) -> Any:
     return client.post("/advies/nieuw", data={"csrf": token, **data}, follow_redirects=False)
 
 
+def test_a_second_sign_in_ends_the_first_session(client: TestClient) -> None:
+    """attacks-2026-12.log [session]: after a second sign-in in the same browser the first id was still valid."""
+    aanmelden(client, "hg_deskundige")
+    eerste = client.cookies.get("hg_sessie")
+    aanmelden(client, "hg_deskundige")
+    tweede = client.cookies.get("hg_sessie")
+    assert eerste and tweede and eerste != tweede
+    client.cookies.clear()
+    client.cookies.set("hg_sessie", eerste)
+    assert client.get("/adviezen", follow_redirects=False).headers["location"] == "/aanmelden"
+    client.cookies.set("hg_sessie", tweede)
+    assert client.get("/adviezen").status_code == 200
+    client.cookies.clear()
+
+
 def test_sign_in_sets_a_strict_http_only_session_cookie(client: TestClient, app: FastAPI) -> None:
     token = csrf(client.get("/aanmelden").text)
     response = client.post("/aanmelden", data={"csrf": token, "sleutel": KEYS["indicatiesteller"]},
@@ -145,7 +160,7 @@ def test_advies_page_follows_the_api_readers(client: TestClient, app: FastAPI) -
     adres = _verstuur(aanmelden(client, "indicatiesteller"), FORMULIER).headers["location"]
     client.cookies.clear()
     andere = aanmelden(client, "indicatiesteller_2").get(adres)
-    assert andere.status_code == 403 and "eigen adviezen" in andere.text
+    assert andere.status_code == 404 and "Niet gevonden" in andere.text  # as if it did not exist
     client.cookies.clear()
     assert aanmelden(client, "hg_deskundige").get(adres).status_code == 200
     assert client.get("/advies/" + "0" * 32).status_code == 404
