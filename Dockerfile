@@ -37,6 +37,10 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     HG_DATABASE_URL=sqlite:////data/hg-advies.sqlite
+# Pango and a font for the PDF of an advies (WeasyPrint, api/pdf.py); without them the PDF answers 503.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 hg \
  && useradd --system --uid 10001 --gid hg --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin hg \
  && mkdir /data && chown hg:hg /data

@@ -17,7 +17,7 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Route
 
-from api import bewaren, pogingen, storingen
+from api import bewaren, documentatie, pogingen, storingen
 from api.auth import Sleutels
 from api.beveiliging import Beveiligingskoppen
 from api.db import make_engine, migrate
@@ -27,7 +27,7 @@ from api.oidc import Aanbieder, Instelling
 from api.opslag import maak_opslag
 from api.poort import Poort
 from api.replay_jobs import ReplayUitvoerder
-from api.routes import advies, beheer, besluiten, replay, rulesets, statistiek
+from api.routes import advies, beheer, besluiten, casussen, document, replay, rulesets, statistiek
 from api.schemas import Gezondheid
 from api.settings import Settings
 from api.web import routes as web
@@ -104,6 +104,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Advies voor het Rotterdamse HG-arrangement op basis van een geanonimiseerde casus. "
         "Authenticatie: `Authorization: Bearer <sleutel>` (HG_API_KEYS).",
         lifespan=lifespan,
+        docs_url=None,  # /docs and /redoc with local files and their own CSP: api/documentatie.py
+        redoc_url=None,
     )
     app.state.sleutels = Sleutels(settings.api_keys)
     app.state.minimum_aantal = settings.minimum_aantal
@@ -155,8 +157,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # FastAPI's per-request route machinery, ~0.2 ms of a ~1 ms request (measured); the FastAPI route
     # below stays as its entry in the OpenAPI document. Same function, same error handlers.
     app.router.routes.append(Route("/v1/advies", advies.post_advies, methods=["POST"], include_in_schema=False))
-    for router in (advies.router, besluiten.router, statistiek.router, rulesets.router, replay.router, beheer.router):
+    for router in (advies.router, document.router, casussen.router, besluiten.router, statistiek.router,
+                   rulesets.router, replay.router, beheer.router):
         app.include_router(router)
+    documentatie.installeer(app)  # /docs, /redoc and /static/docs/ (before the pages' /static mount)
     web.installeer(app)  # the Dutch web pages (HTML, outside the OpenAPI document)
     storingen.installeer(app, web.is_pagina, web.foutpagina)  # database failures: 503 with Retry-After, /health/ready
 

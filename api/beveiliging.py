@@ -7,8 +7,7 @@
   must not stay in a browser's or proxy's cache.
 - `Strict-Transport-Security` when the request came over https (behind a proxy: when uvicorn was started
   with `--proxy-headers` for a trusted proxy, which then sets the scheme).
-The OpenAPI pages (`/docs`, `/redoc`) load their scripts from a CDN and so get no CSP until they are served
-locally (issue 12).
+The OpenAPI pages (`/docs`, `/redoc`) set their own policy, also without any external host (api/documentatie.py).
 """
 
 from __future__ import annotations
@@ -24,7 +23,6 @@ _ALTIJD = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
 ]
-_GEEN_CSP = ("/docs", "/redoc")
 _HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 
 Scope = MutableMapping[str, Any]
@@ -52,7 +50,7 @@ class Beveiligingskoppen:
                 headers = list(message.get("headers", []))
                 namen = {naam.lower() for naam, _ in headers}
                 headers.extend(kop for kop in _ALTIJD if kop[0] not in namen)
-                if b"content-security-policy" not in namen and not pad.startswith(_GEEN_CSP):
+                if b"content-security-policy" not in namen:
                     headers.append((b"content-security-policy", CSP.encode()))
                 if b"cache-control" not in namen and not pad.startswith("/static/"):
                     headers.append((b"cache-control", b"no-store"))

@@ -11,7 +11,7 @@ from engine.persoonsgegevens import geen_persoonsgegevens
 
 __all__ = [
     "Fout", "FoutAntwoord", "AdviesAntwoord", "BesluitIn", "BesluitAntwoord", "ReviewIn", "ReviewStap",
-    "ReviewAntwoord", "Afwijkingen", "RulesetInfo", "Gezondheid",
+    "ReviewAntwoord", "Afwijkingen", "RulesetInfo", "Gezondheid", "TenOpzichteVanVorige", "CasusAdviezen",
 ]
 
 Route = Literal["hg_arrangement", "basishulp_wijkteam", "buiten_scope"]
@@ -131,6 +131,16 @@ class RulesetIdentiteit(BaseModel):
     hash: str
 
 
+class TenOpzichteVanVorige(BaseModel):
+    """How an advies differs from the previous advies of its casus (herindicatie)."""
+
+    richting: Literal["opschalen", "afschalen", "gelijk", "anders"] = Field(
+        description="Zwaarder (opschalen), lichter (afschalen), gelijk, of niet te ordenen (anders): "
+                    "basishulp < HG-arrangement; daarbinnen perceel, dan pakket")
+    wijzigingen: dict[str, list[Any]] = Field(description="Elk gewijzigd veld van het advies: [voor, na]")
+    regels: list[str] = Field(description="De regels die anders concludeerden")
+
+
 class AdviesAntwoord(BaseModel):
     """The advies of contract.md, with the id under which it is stored."""
 
@@ -158,6 +168,9 @@ class AdviesAntwoord(BaseModel):
     ruleset: RulesetIdentiteit
     aangemaakt: dt.datetime | None = None
     gevraagd_door: str | None = Field(default=None, description="Rol van wie het advies vroeg")
+    vorig_advies_id: str | None = Field(default=None, description="Het nieuwste eerdere advies van dezelfde casus "
+                                        "dat de aanvrager mag lezen (herindicatie), of null")
+    ten_opzichte_van_vorige: TenOpzichteVanVorige | None = None
 
 
 class BesluitIn(BaseModel):
@@ -203,6 +216,37 @@ class ReviewAntwoord(BaseModel):
     review_id: str
     advies_id: str
     aangemaakt: dt.datetime
+
+
+class CasusBesluit(BaseModel):
+    besluit_id: str
+    aangemaakt: dt.datetime
+    route: str
+    perceel: str | None
+    pakket: int | None
+    maatwerk: list[str]
+    afwijkingen: list[str]
+    reden: str | None
+
+
+class CasusAdvies(BaseModel):
+    advies_id: str
+    aangemaakt: dt.datetime
+    route: str
+    perceel: str | None
+    pakket: int | None
+    vrije_trede: bool
+    vorig_advies_id: str | None
+    ten_opzichte_van_vorige: TenOpzichteVanVorige | None
+    besluit: CasusBesluit | None = Field(description="Het laatste besluit (dat telt), of null")
+    besluiten: int = Field(description="Het aantal vastgelegde besluiten")
+
+
+class CasusAdviezen(BaseModel):
+    """The adviezen of one casus that the caller may read, oldest first."""
+
+    casus_id: str
+    adviezen: list[CasusAdvies]
 
 
 class RegelAfwijking(BaseModel):

@@ -26,7 +26,8 @@ MAX_HTML_CASUSSEN = 10_000
 
 _TITELS = {"route": "Route", "perceel": "Perceel", "pakket": "Pakket", "vrije_trede": "Vrije trede"}
 _KLEUR_VOOR, _KLEUR_NA = "#9aa5b1", "#1f6fb2"
-_BREEDTE, _LABEL, _STAAF, _RIJ = 560, 150, 14, 46
+# 360 wide: shown at full size down to a 390 px phone, so its 11-12 px text stays readable there.
+_BREEDTE, _LABEL, _STAAF, _RIJ = 360, 130, 14, 46
 
 
 def staafdiagram(veld: str, verdeling: Mapping[str, Mapping[str, int]]) -> Markup:

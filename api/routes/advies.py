@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
 from typing import Annotated, Any
@@ -12,7 +13,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection
 
-from api import audit, idempotentie
+from api import audit, herindicatie, idempotentie
 from api.auth import Principal
 from api.bibliotheek import bibliotheek
 from api.deps import ApiFout, SessionDep, lees_body, rollen
@@ -128,8 +129,19 @@ async def geef_advies(opslag: AdviesOpslag, casus: Casus, wie: Principal, verbin
     and the advies as JSON. With an idempotency key, its row (holding the whole answer, also set on
     `sleutel.antwoord`) goes into the same transaction; `IdempotentieBezet` when another request's is there.
 
-    Shared by POST /v1/advies and the web page "Advies aanvragen"; returns only after the commit."""
-    advies = await _advies(casus)
+    Shared by POST /v1/advies and the web page "Advies aanvragen"; returns only after the commit.
+
+    Herindicatie: the newest stored advies of the same casus that `wie` may read is looked up (one indexed
+    query, in a worker thread while the engine evaluates) and linked (`vorig_advies_id`,
+    `ten_opzichte_van_vorige`, stored in the advies so GET returns them; api/herindicatie.py)."""
+    eerder = asyncio.ensure_future(run_in_threadpool(herindicatie.vorige, verbinding.app.state.db,
+                                                     casus.casus_id, wie))
+    try:
+        advies = await _advies(casus)
+    finally:
+        vorig = await eerder
+    advies["vorig_advies_id"] = vorig[0] if vorig else None
+    advies["ten_opzichte_van_vorige"] = herindicatie.ten_opzichte_van(vorig[1], advies) if vorig else None
     ruleset = advies["ruleset"]
     advies_json = orjson.dumps(advies)
     rij = {  # the columns of AdviesRecord; validated already (the casus by its model, the advies by the engine)

@@ -51,12 +51,16 @@ def _adres(request: Request) -> str:
     return request.client.host if request.client else "?"
 
 
-def _aanmeldpagina(request: Request, status: int = 200, fout: str | None = None) -> Response:
+def _aanmeldpagina(request: Request, status: int = 200, fout: str | None = None,
+                   volgende: str | None = None) -> Response:
     geheim = request.cookies.get(AANMELD_COOKIE) or secrets.token_urlsafe(32)
     # With the identity provider configured, staff sign in there; the key form stays only for a beheerder's
     # key (sign-in while the provider is down), and only when HG_API_KEYS has keys.
+    if volgende is None:
+        volgende = p.volgende_pagina(request.query_params.get("volgende"))
     response = p.pagina(request, "aanmelden.html", status, csrf=csrf_token(geheim), fout=fout,
-                        oidc=p.aanbieder(request) is not None, met_sleutel=bool(request.app.state.sleutels))
+                        oidc=p.aanbieder(request) is not None, met_sleutel=bool(request.app.state.sleutels),
+                        volgende=volgende)
     p.cookie(response, request, AANMELD_COOKIE, geheim, 3600)
     return response
 
@@ -78,28 +82,30 @@ async def aanmelden(request: Request) -> Response:
     if not csrf_klopt(request.cookies.get(AANMELD_COOKIE), p.eerste(velden, "csrf")):
         return p.csrf_fout(request)
     pogingen, adres = _pogingen(request), _adres(request)
+    volgende = p.volgende_pagina(p.eerste(velden, "volgende"))  # back to the page asked for (this site only)
     wacht = pogingen.geblokkeerd(adres)
     if wacht:
         minuten = int(wacht // 60) + 1
         response = _aanmeldpagina(request, 429, f"Te veel mislukte pogingen. Probeer het over {minuten} "
-                                  f"{'minuut' if minuten == 1 else 'minuten'} opnieuw.")
+                                  f"{'minuut' if minuten == 1 else 'minuten'} opnieuw.", volgende)
         response.headers["Retry-After"] = str(int(wacht) + 1)
         return response
     wie = request.app.state.sleutels.lookup(p.eerste(velden, "sleutel").strip())
     if wie is None:
         await pogingen.registreer(adres, regel("aanmelden_mislukt", None, request, status=401))
-        return _aanmeldpagina(request, 401, "Onbekende of ongeldige sleutel.")
+        return _aanmeldpagina(request, 401, "Onbekende of ongeldige sleutel. Controleer de sleutel en probeer het "
+                              "opnieuw.", volgende)
     if p.aanbieder(request) is not None and wie.rol != "beheerder":
         await audit.leg_vast(request, "aanmelden_mislukt", wie, status=403)
         return _aanmeldpagina(request, 403, "Met een API-sleutel kan hier alleen een beheerder zich aanmelden; "
-                              "meld u aan via de gemeente. De sleutel blijft werken voor de API.")
+                              "meld u aan via de gemeente. De sleutel blijft werken voor de API.", volgende)
     pogingen.gelukt(adres)
     # A sign-in in a browser that has a session already ends that session: one browser, one valid session id
     # (attacks-2026-12.log, session: the first id stayed valid after a second sign-in).
     await run_in_threadpool(beeindig_sessie, request.app.state.db, request.cookies.get(COOKIE))
     sessie_id = await run_in_threadpool(nieuwe_sessie, request.app.state.db, wie)
     await audit.leg_vast(request, "aangemeld", wie)
-    response = RedirectResponse(STARTPAGINA[wie.rol], status_code=303)
+    response = RedirectResponse(volgende or STARTPAGINA[wie.rol], status_code=303)
     p.cookie(response, request, COOKIE, sessie_id, int(GELDIG.total_seconds()))
     response.delete_cookie(AANMELD_COOKIE, path="/", httponly=True, samesite="strict",
                            secure=request.url.scheme == "https")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -16,7 +17,9 @@ from api.deps import ApiFout
 from api.models import AdviesRecord, BesluitRecord, ReviewRecord
 from api.routes.advies import alternatieven_van, geef_advies, vind_advies
 from api.routes.besluiten import leg_besluit_vast
+from api.web import casus_tekst  # noqa: F401  (registers the filters of the casus as entered)
 from api.web import formulier as f
+from api.web import herindicatie as h
 from api.web import pagina as p
 from api.web.besluit import BesluitFormulier
 from engine.casus import parse_casus
@@ -45,6 +48,10 @@ async def advies_aanvragen(request: Request) -> Response:
         return wie
     data, form, rijen = f.lees_formulier(velden)
     fouten = f.vormfouten(velden)
+    vorig_id = p.eerste(velden, "vorig_advies_id").strip()[:32]  # a herindicatie (api/web/herindicatie.py)
+    if vorig_id and (fout := await run_in_threadpool(h.controleer_vorig, request, wie, vorig_id,
+                                                     data.get("casus_id"))) is not None:
+        fouten.append(fout)
     try:
         casus = parse_casus(data)
         if fouten:
@@ -56,7 +63,8 @@ async def advies_aanvragen(request: Request) -> Response:
         f.koppel_fouten(form, [Fout(x["veld"], x["melding"]) for x in exc.fouten], rijen)
     else:
         return RedirectResponse(f"/advies/{rij['id']}", status_code=303)
-    return p.pagina(request, "advies_formulier.html", 422, wie=wie, form=form, k=f)
+    vorig = {"id": vorig_id} if vorig_id else None
+    return p.pagina(request, "advies_formulier.html", 422, wie=wie, form=form, k=f, vorig=vorig)
 
 
 def _besluiten(db: Engine, advies_id: str) -> list[BesluitRecord]:
@@ -69,7 +77,9 @@ async def _advies_pagina(request: Request, wie: Principal, record: AdviesRecord,
                          besluit: BesluitFormulier | None = None, melding: str | None = None) -> Response:
     besluiten = await run_in_threadpool(_besluiten, request.app.state.db, record.id)
     wat_als = await run_in_threadpool(alternatieven_van, record)
-    return p.pagina(request, "advies.html", status, wie=wie, record=record, a=record.advies, besluiten=besluiten,
+    geschiedenis = await h.geschiedenis(request, wie, record)  # _geschiedenis.html (api/web/herindicatie.py)
+    return p.pagina(request, "advies.html", status, wie=wie, record=record, a=record.advies, casus=record.casus,
+                    besluiten=besluiten, geschiedenis=geschiedenis,
                     wat_als=wat_als, besluit=besluit or BesluitFormulier.van_advies(record.advies),
                     mag_besluiten=wie.rol in AANVRAGERS or wie.rol == "beheerder", melding=melding,
                     K=BesluitFormulier)
@@ -125,9 +135,19 @@ async def besluit_vastleggen(request: Request, advies_id: str) -> Response:
 PER_PAGINA = 50
 
 
-def _adviezen(db: Engine, wie: Principal, casus_id: str, pagina: int) -> tuple[list[Any], bool]:
+FILTERS = {"zonder_besluit": "Zonder besluit", "niet_beoordeeld": "Nog niet beoordeeld"}
+
+
+def _zoekterm(tekst: str) -> str:
+    """A LIKE pattern for 'contains', case-insensitive: `%`, `_` and the escape character itself are literal."""
+    return "%" + tekst.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _adviezen(db: Engine, wie: Principal, casus_id: str, pagina: int,
+              filters: frozenset[str] = frozenset()) -> tuple[list[Any], bool]:
     """One page of adviezen, newest first, with their latest besluit's deviations and their review count;
-    an indicatiesteller sees only their own (as GET /v1/advies/{id})."""
+    an indicatiesteller sees only their own (as GET /v1/advies/{id}). `casus_id` matches any part of the
+    casusnummer, whatever its case; `filters` (FILTERS) keep only those without a besluit or a review."""
     kolommen = (AdviesRecord.id, AdviesRecord.casus_id, AdviesRecord.aangemaakt, AdviesRecord.route,
                 AdviesRecord.perceel, AdviesRecord.pakket)
     query = select(*kolommen).order_by(  # type: ignore[call-overload]
@@ -135,7 +155,11 @@ def _adviezen(db: Engine, wie: Principal, casus_id: str, pagina: int) -> tuple[l
     if wie.rol == "indicatiesteller":
         query = query.where(AdviesRecord.key_id == wie.key_id)
     if casus_id:
-        query = query.where(AdviesRecord.casus_id == casus_id)
+        query = query.where(func.lower(AdviesRecord.casus_id).like(_zoekterm(casus_id.lower()), escape="\\"))
+    if "zonder_besluit" in filters:
+        query = query.where(AdviesRecord.id.not_in(select(BesluitRecord.advies_id)))  # type: ignore[attr-defined]
+    if "niet_beoordeeld" in filters:
+        query = query.where(AdviesRecord.id.not_in(select(ReviewRecord.advies_id)))  # type: ignore[attr-defined]
     with Session(db) as session:
         rijen = list(session.exec(query.offset(pagina * PER_PAGINA).limit(PER_PAGINA + 1)))
         ids = [r.id for r in rijen[:PER_PAGINA]]
@@ -161,8 +185,11 @@ async def adviezen(request: Request) -> Response:
     if isinstance(wie, Response):
         return wie
     casus_id = request.query_params.get("casus", "").strip()[:64]
+    filters = frozenset(n for n in FILTERS if request.query_params.get(n) == "ja")
     pagina_tekst = request.query_params.get("pagina", "1")
     pagina = int(pagina_tekst) - 1 if pagina_tekst.isdigit() and 0 < int(pagina_tekst) <= 10_000 else 0
-    lijst, meer = await run_in_threadpool(_adviezen, request.app.state.db, wie, casus_id, pagina)
+    lijst, meer = await run_in_threadpool(_adviezen, request.app.state.db, wie, casus_id, pagina, filters)
     await audit.leg_vast(request, "adviezen_gelezen", wie, status=200)
-    return p.pagina(request, "adviezen.html", wie=wie, adviezen=lijst, casus=casus_id, pagina=pagina + 1, meer=meer)
+    zoek = urlencode([("casus", casus_id)] * bool(casus_id) + [(n, "ja") for n in FILTERS if n in filters])
+    return p.pagina(request, "adviezen.html", wie=wie, adviezen=lijst, casus=casus_id, pagina=pagina + 1, meer=meer,
+                    filters=filters, FILTERS=FILTERS, zoek=zoek)

@@ -232,6 +232,7 @@ _LID_VELD = re.compile(r"leden-(\d+)-(.+)")
 _LID_NAMEN = frozenset({"id", "leeftijd", "rollen", "verblijft_mee", *(naam for naam, _, _ in LID_VLAGGEN)})
 _VASTE_NAMEN = frozenset({
     "csrf", "casus_id", "peildatum", "woonplaats", "vaardigheden", "bestaande_wmo_zorg", "signalen",
+    "vorig_advies_id",  # hidden: the advies a herindicatie started from (api/web/herindicatie.py)
     "geweld-vormen", "veiligheid-niveau", "inzet-verwachte_duur_maanden",
     *(f"geweld-{naam}" for naam in GEWELD_JA_NEE),
     *(f"{groep}-{naam}" for groep, lijst in (("woonsituatie", WOON_VLAGGEN), ("geweld", GEWELD_VLAGGEN),

@@ -117,8 +117,9 @@ async def oidc_start(request: Request) -> Response:
     state, nonce, verifier = secrets.token_urlsafe(32), secrets.token_urlsafe(32), secrets.token_urlsafe(48)
     url = gevonden.autorisatie_url(configuratie, _terug_url(request), state, nonce, verifier)
     response = RedirectResponse(url, status_code=303)
+    volgende = p.volgende_pagina(request.query_params.get("volgende"))  # "w": back there after the sign-in
     response.set_cookie(VOORLOPIG_COOKIE, _teken(gevonden, {"s": state, "n": nonce, "v": verifier,
-                                                            "t": int(time.time())}),
+                                                            "t": int(time.time()), "w": volgende}),
                         max_age=VOORLOPIG_GELDIG, path=PAD, httponly=True, samesite="lax",
                         secure=request.url.scheme == "https")
     return response
@@ -159,7 +160,7 @@ async def oidc_terug(request: Request) -> Response:
     wie = aanmelding.wie
     sessie_id = await run_in_threadpool(nieuwe_sessie, request.app.state.db, wie, aanmelding.id_token)
     await audit.leg_vast(request, "aangemeld", wie)
-    start = STARTPAGINA[wie.rol]
+    start = p.volgende_pagina(voorlopig.get("w")) or STARTPAGINA[wie.rol]
     response = p.pagina(request, "oidc_verder.html", 200, verder=start, rol=wie.rol)
     response.headers["Refresh"] = f"0; url={start}"
     p.cookie(response, request, COOKIE, sessie_id, int(GELDIG.total_seconds()))

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
@@ -28,7 +28,7 @@ from engine.taal import LABELS as TAAL_LABELS
 from engine.taal import euro
 
 __all__ = ["templates", "pagina", "fout", "csrf_voor", "cookie", "formulier", "wie_is", "aanbieder", "sessie_geldig",
-           "naar_aanmelden",
+           "naar_aanmelden", "volgende_pagina",
            "toegang", "csrf_fout", "is_pagina", "ROLNAMEN",
            "in_sessie", "vind_voor", "zin"]
 
@@ -166,7 +166,25 @@ async def wie_is(request: Request) -> Principal | None:
     return wie
 
 
-def naar_aanmelden() -> RedirectResponse:
+def volgende_pagina(pad: str | None) -> str | None:
+    """`pad` when it is a path on this site to return to after signing in (`/adviezen?casus=0412`): one leading
+    `/` (not `//`), no scheme, no backslash, no whitespace or control character, at most 2000 characters;
+    else None (an address elsewhere would make the sign-in an open redirect)."""
+    if not pad or len(pad) > 2000 or not pad.startswith("/") or pad.startswith("//"):
+        return None
+    if "\\" in pad or any(ord(c) <= 0x20 or ord(c) == 0x7F for c in pad):
+        return None
+    if pad == "/aanmelden" or pad.startswith(("/aanmelden?", "/aanmelden/")):
+        return None
+    return pad
+
+
+def naar_aanmelden(request: Request | None = None) -> RedirectResponse:
+    """To the sign-in page; for a page asked for with GET, with `?volgende=` so the sign-in returns there."""
+    if request is not None and request.method == "GET":
+        pad = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        if volgende_pagina(pad):
+            return RedirectResponse(f"/aanmelden?{urlencode({'volgende': pad})}", status_code=303)
     return RedirectResponse("/aanmelden", status_code=303)
 
 
@@ -176,7 +194,7 @@ async def toegang(request: Request, rollen: frozenset[str],
     otherwise the response to give: the sign-in page, a CSRF error or "geen toegang"."""
     wie = await wie_is(request)
     if wie is None:
-        return naar_aanmelden()
+        return naar_aanmelden(request)
     if velden is not None and not csrf_klopt(request.cookies.get(COOKIE), eerste(velden, "csrf")):
         return csrf_fout(request, wie)
     if wie.rol not in rollen and wie.rol != "beheerder":

@@ -4,6 +4,7 @@
 - oidc: sign-in through the municipality's identity provider (OpenID Connect);
 - advies: "Advies aanvragen" and an advies' page with "besluit vastleggen" (indicatiesteller), the list
   of adviezen;
+- document: the advies as a PDF for the signed-in session (`/advies/{id}/pdf`);
 - onderbouwing: the explanation chain with sources and alternatives, reviewed per step (HG-deskundige);
 - scenarios: scenarios, replay over the casuïstiek, impact report, deviation statistics (beleidsmaker);
 - beheer: the audit log and deleting an advies (beheerder).
@@ -15,7 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from api.web import aanmelden, advies, beheer, oidc, onderbouwing, scenarios
+from api.web import aanmelden, advies, beheer, document, herindicatie, oidc, onderbouwing, scenarios
 from api.web.pagina import HIER, fout, is_pagina, zin
 
 __all__ = ["installeer", "is_pagina", "foutpagina"]
@@ -26,7 +27,7 @@ _TITELS = {400: "Ongeldig verzoek", 401: "Niet aangemeld", 403: "Geen toegang", 
 
 
 def installeer(app: FastAPI) -> None:
-    for module in (aanmelden, oidc, advies, onderbouwing, scenarios, beheer):
+    for module in (aanmelden, oidc, advies, document, herindicatie, onderbouwing, scenarios, beheer):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=HIER / "static"), name="static")
 

@@ -415,11 +415,9 @@ async def replay_pagina(request: Request, job_id: str) -> Response:
         r = job.rapport
         context.update(r=r, delen=rapport_delen(r, MAX_CASUSSEN_OP_PAGINA, "#regel-"),
                        max_casussen=MAX_CASUSSEN_OP_PAGINA, uitleg=regelset().uitleg, yaml_tekst=scenario_yaml(r))
-    response = p.pagina(request, "replay.html", wie=wie, **context)
-    if job.status in ("wachtend", "bezig"):
-        response.headers["Refresh"] = str(VERVERS)  # also <meta http-equiv="refresh"> in the page
-        response.headers["Cache-Control"] = "no-store"
-    return response
+    # A running job's page asks for itself again (static/voortgang.js, its "Ververs" link without script): no
+    # Refresh header or meta refresh, which would reload under a screen reader's or keyboard user's hands.
+    return p.pagina(request, "replay.html", wie=wie, **context)
 
 
 async def _rapport(request: Request, job_id: str, formaat: Literal["json", "html"]) -> Response:

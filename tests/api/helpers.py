@@ -32,7 +32,7 @@ API_KEYS = ",".join(f"{key}:{ROL[name]}" for name, key in KEYS.items())
 PRINCIPALS = tuple(KEYS)
 
 TABLES = ("idempotentie", "review", "besluit", "advies", "replay_job", "aanmeldpoging")  # children first, for deleting
-IGNORED = {"advies_id", "aangemaakt", "gevraagd_door"}  # added by the service; the rest is the engine's advies
+IGNORED = {"advies_id", "aangemaakt", "gevraagd_door", "vorig_advies_id", "ten_opzichte_van_vorige"}  # by the service
 
 
 def auth(principal: str) -> dict[str, str]:

@@ -214,7 +214,7 @@ def test_adviezen_list_own_for_indicatiesteller_all_for_deskundige(client: TestC
 # --- sign-in, sessions, error pages ---------------------------------------------------------------------
 
 def test_start_page_per_role(client: TestClient) -> None:
-    assert client.get("/", follow_redirects=False).headers["location"] == "/aanmelden"
+    assert client.get("/", follow_redirects=False).headers["location"].startswith("/aanmelden")
     for rol, pad in (("indicatiesteller", "/advies/nieuw"), ("hg_deskundige", "/adviezen"),
                      ("beleidsmaker", "/scenarios")):
         client.cookies.clear()
@@ -261,7 +261,7 @@ def test_a_session_ends_when_its_key_is_withdrawn(client: TestClient, app: FastA
     oud, app.state.sleutels = app.state.sleutels, Sleutels(zonder)
     try:
         response = client.get("/advies/nieuw", follow_redirects=False)
-        assert response.status_code == 303 and response.headers["location"] == "/aanmelden"
+        assert response.status_code == 303 and response.headers["location"].startswith("/aanmelden")
         app.state.sleutels = Sleutels(API_KEYS.replace(f"{KEYS['indicatiesteller']}:indicatiesteller",
                                                        f"{KEYS['indicatiesteller']}:beleidsmaker"))
         assert client.get("/advies/nieuw", follow_redirects=False).status_code == 303  # another role now

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.web.axe import controleer
 from tests.web.conftest import ARTEFACTEN, aanmelden_in_browser
 
 
 def test_sign_in_fill_in_the_form_and_read_the_advies(browser: Any, server: str) -> None:
     pagina = aanmelden_in_browser(browser, server, "indicatiesteller", "/advies/nieuw")
     try:
+        controleer(pagina, "advies-formulier-leeg")
         # Validation as you go: a wrong age is reported next to its field when leaving it, with the API's
         # message, and the message goes when it is corrected.
         leeftijd = pagina.locator("#leden-0-leeftijd")
@@ -22,6 +24,7 @@ def test_sign_in_fill_in_the_form_and_read_the_advies(browser: Any, server: str)
         melding = pagina.locator("#fout-leden-0-leeftijd")
         melding.wait_for(state="visible")
         assert "moet een geheel getal zijn" in melding.inner_text()
+        controleer(pagina, "advies-formulier-melding")
         assert leeftijd.get_attribute("aria-invalid") == "true"
         assert "fout-leden-0-leeftijd" in (leeftijd.get_attribute("aria-describedby") or "")
         assert pagina.locator("#fout-casus_id").count() == 0  # untouched fields are not judged yet
@@ -35,6 +38,7 @@ def test_sign_in_fill_in_the_form_and_read_the_advies(browser: Any, server: str)
         pagina.get_by_role("button", name="Advies aanvragen").click()
         assert pagina.locator("#foutsamenvatting").is_visible()
         pagina.screenshot(path=str(ARTEFACTEN / "advies-formulier-fouten.png"), full_page=True)
+        controleer(pagina, "advies-formulier-fouten")
 
         pagina.fill("#peildatum", "2021-09-01")
         pagina.fill("#leden-0-id", "moeder")
@@ -57,6 +61,7 @@ def test_sign_in_fill_in_the_form_and_read_the_advies(browser: Any, server: str)
         pagina.check("input[name='vaardigheden'][value='beperkt']")
         pagina.check("input[name='signalen'][value='verslaving']")
         pagina.screenshot(path=str(ARTEFACTEN / "advies-formulier.png"), full_page=True)
+        controleer(pagina, "advies-formulier-ingevuld")
         pagina.get_by_role("button", name="Advies aanvragen").click()
         pagina.wait_for_url("**/advies/*")
 
@@ -67,6 +72,7 @@ def test_sign_in_fill_in_the_form_and_read_the_advies(browser: Any, server: str)
             assert verwacht in tekst, verwacht
         assert pagina.get_by_role("heading", name="Wat zou het advies veranderen?").is_visible()
         pagina.screenshot(path=str(ARTEFACTEN / "advies.png"), full_page=True)
+        controleer(pagina, "advies-pagina")
         pagina.screenshot(path=str(ARTEFACTEN / "advies-boven.png"))
         for deel in ("onderdelen", "wat-als"):
             sectie = pagina.locator(f"section[aria-labelledby=kop-{deel}]")
@@ -81,6 +87,7 @@ def test_sign_in_fill_in_the_form_and_read_the_advies(browser: Any, server: str)
         reden = pagina.get_by_label("Reden of toelichting")
         assert reden.get_attribute("aria-invalid") == "true"
         assert pagina.get_by_label("Pakket", exact=True).input_value() == "2"  # the choice is kept
+        controleer(pagina, "advies-besluit-fout")
         reden.fill("Moeder heeft een sterk netwerk; pakket 2 volstaat.")
         pagina.locator("form.besluit").get_by_role("button", name="Besluit vastleggen").click()
         pagina.wait_for_url("**/advies/*?besluit=vastgelegd*")
@@ -88,10 +95,12 @@ def test_sign_in_fill_in_the_form_and_read_the_advies(browser: Any, server: str)
         tabel = pagina.get_by_role("table", name="Vastgelegde besluiten (het laatste telt)")
         assert "pakket" in tabel.inner_text() and "sterk netwerk" in tabel.inner_text()
         pagina.locator("#besluit").screenshot(path=str(ARTEFACTEN / "advies-besluit.png"))
+        controleer(pagina, "advies-besluit-vastgelegd")
 
         # The advies is in "Mijn adviezen", with its deviating besluit.
         pagina.get_by_role("link", name="Mijn adviezen").click()
         rij = pagina.get_by_role("row").filter(has_text="BROWSER-1")
         assert "afwijkend (pakket)" in rij.inner_text()
+        controleer(pagina, "adviezen-indicatiesteller")
     finally:
         pagina.context.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.voorbeelden import VOORBEELD
+from tests.web.axe import controleer
 from tests.web.conftest import ARTEFACTEN, aanmelden_in_browser, api_post
 
 
@@ -16,6 +17,7 @@ def test_read_the_reasoning_with_its_sources_and_review_it(browser: Any, server:
     pagina = aanmelden_in_browser(browser, server, "hg_deskundige", "/adviezen")
     try:
         assert pagina.get_by_role("heading", name="Adviezen").is_visible()
+        controleer(pagina, "adviezen-deskundige")
         pagina.get_by_role("link", name="Onderbouwing van DESKUNDIGE-1").click()
         pagina.wait_for_url(f"**/advies/{advies['advies_id']}/onderbouwing")
         assert pagina.get_by_role("heading", name="Onderbouwing van het advies voor casus DESKUNDIGE-1").is_visible()
@@ -34,6 +36,7 @@ def test_read_the_reasoning_with_its_sources_and_review_it(browser: Any, server:
         pagina.screenshot(path=str(ARTEFACTEN / "onderbouwing.png"), full_page=True)
         pagina.screenshot(path=str(ARTEFACTEN / "onderbouwing-boven.png"))
         stappen.nth(7).screenshot(path=str(ARTEFACTEN / "onderbouwing-stap.png"))
+        controleer(pagina, "onderbouwing")
 
         # Submitting without an overall judgement shows the error, tied to its field.
         stap2 = pagina.get_by_role("group", name="Uw oordeel over stap 2", exact=True)
@@ -45,6 +48,7 @@ def test_read_the_reasoning_with_its_sources_and_review_it(browser: Any, server:
         assert pagina.locator("#review-oordeel[aria-invalid=true]").count() == 1
         # what was entered is kept
         assert toelichting.input_value() == "Meewerken van de vader is niet onderzocht."
+        controleer(pagina, "onderbouwing-review-fout")
 
         geheel = pagina.get_by_role("group", name="Uw oordeel over de onderbouwing als geheel")
         geheel.get_by_label("Oneens", exact=True).check()
@@ -55,6 +59,7 @@ def test_read_the_reasoning_with_its_sources_and_review_it(browser: Any, server:
         reviews = pagina.locator("#reviews").inner_text()
         assert "Oneens met stap 2" in reviews and "Meewerken van de vader is niet onderzocht." in reviews
         pagina.locator("#reviews").screenshot(path=str(ARTEFACTEN / "onderbouwing-review.png"))
+        controleer(pagina, "onderbouwing-review-vastgelegd")
 
         pagina.goto(f"{server}/adviezen")
         rij = pagina.get_by_role("row").filter(has_text="DESKUNDIGE-1")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.voorbeelden import VOORBEELD
+from tests.web.axe import controleer
 from tests.web.conftest import ARTEFACTEN, aanmelden_in_browser, api_post
 
 CASUSSEN = len(list((Path(__file__).resolve().parents[2] / "casussen").glob("*.yaml")))
@@ -20,6 +21,7 @@ def test_change_a_parameter_replay_it_and_read_the_report(browser: Any, server: 
     pagina = aanmelden_in_browser(browser, server, "beleidsmaker", "/scenarios")
     try:
         assert pagina.get_by_role("heading", name="Scenario's", exact=True).is_visible()
+        controleer(pagina, "scenarios")
         pagina.get_by_role("link", name="waakvlam-in-arrangement").click()
         pagina.wait_for_url("**/scenarios/waakvlam-in-arrangement")
 
@@ -28,6 +30,7 @@ def test_change_a_parameter_replay_it_and_read_the_report(browser: Any, server: 
         assert duur.input_value() == "18"
         rij = pagina.locator("tr", has=duur)
         assert "12" in rij.inner_text() and "001 §3.1" in rij.inner_text()
+        controleer(pagina, "scenario")
 
         # A value of the wrong type: the page comes back with the error at that field and in the summary.
         toegang = pagina.get_by_label("toegang.minimale_duur_maanden", exact=True)
@@ -39,6 +42,7 @@ def test_change_a_parameter_replay_it_and_read_the_report(browser: Any, server: 
         fout_id = (toegang.get_attribute("aria-describedby") or "").split()[0]
         assert pagina.locator(f"#{fout_id}").is_visible()
         pagina.screenshot(path=str(ARTEFACTEN / "scenario-fouten.png"), full_page=True)
+        controleer(pagina, "scenario-fouten")
 
         # One parameter changed: the access threshold to 18 months as well.
         toegang.fill("18")
@@ -67,10 +71,12 @@ def test_change_a_parameter_replay_it_and_read_the_report(browser: Any, server: 
         pagina.screenshot(path=str(ARTEFACTEN / "replay-rapport-grafiek.png"))
         pagina.get_by_role("heading", name="Gewijzigde casussen").scroll_into_view_if_needed()
         pagina.screenshot(path=str(ARTEFACTEN / "replay-rapport-casussen.png"))
+        controleer(pagina, "replay-rapport")
 
         # The standalone report for the same session.
         pagina.get_by_role("link", name="Los rapport (HTML)").click()
         assert pagina.get_by_role("heading", name="Replay: waakvlam-in-arrangement").is_visible()
+        controleer(pagina, "replay-los-rapport")
 
         # The deviation statistics from professionals' decisions: one deviating besluit recorded over the API
         # (other journeys on this server may add theirs, so the counts are at least these).
@@ -87,5 +93,6 @@ def test_change_a_parameter_replay_it_and_read_the_report(browser: Any, server: 
         pakket = pagina.get_by_role("row").filter(has=pagina.get_by_role("rowheader", name="Pakket", exact=True))
         assert int(pakket.get_by_role("cell").first.inner_text()) >= 1
         pagina.screenshot(path=str(ARTEFACTEN / "afwijkingen.png"), full_page=True)
+        controleer(pagina, "afwijkingen")
     finally:
         pagina.context.close()

@@ -41,7 +41,7 @@ def test_a_second_sign_in_ends_the_first_session(client: TestClient) -> None:
     assert eerste and tweede and eerste != tweede
     client.cookies.clear()
     client.cookies.set("hg_sessie", eerste)
-    assert client.get("/adviezen", follow_redirects=False).headers["location"] == "/aanmelden"
+    assert client.get("/adviezen", follow_redirects=False).headers["location"].startswith("/aanmelden")
     client.cookies.set("hg_sessie", tweede)
     assert client.get("/adviezen").status_code == 200
     client.cookies.clear()
@@ -91,7 +91,7 @@ def test_posts_without_a_valid_csrf_token_are_refused(client: TestClient, app: F
 
 def test_not_signed_in_redirects_and_sign_out_ends_the_session(client: TestClient, app: FastAPI) -> None:
     response = client.get("/advies/nieuw", follow_redirects=False)
-    assert response.status_code == 303 and response.headers["location"] == "/aanmelden"
+    assert response.status_code == 303 and response.headers["location"].startswith("/aanmelden")
     aanmelden(client, "indicatiesteller")
     token = csrf(client.get("/advies/nieuw").text)
     assert client.post("/afmelden", data={"csrf": token}, follow_redirects=False).status_code == 303
@@ -104,7 +104,7 @@ def test_an_expired_session_signs_out(client: TestClient, app: FastAPI) -> None:
     with app.state.db.begin() as conn:
         conn.execute(text("UPDATE web_sessie SET verloopt = :t"), {"t": dt.datetime(2000, 1, 1, tzinfo=dt.UTC)})
     response = client.get("/advies/nieuw", follow_redirects=False)
-    assert response.status_code == 303 and response.headers["location"] == "/aanmelden"
+    assert response.status_code == 303 and response.headers["location"].startswith("/aanmelden")
 
 
 def test_other_roles_get_a_dutch_403(client: TestClient) -> None:
@@ -147,7 +147,8 @@ def test_a_valid_form_stores_the_same_advies_as_the_api(client: TestClient, app:
     [rij] = rows(app, "advies")
     assert response.headers["location"] == f"/advies/{rij['id']}"
     api = post_advies(client)  # the contract's example casus, the same one
-    assert rij["advies"] == {k: v for k, v in api.items() if k not in IGNORED}
+    assert {k: v for k, v in rij["advies"].items() if k not in IGNORED} == {
+        k: v for k, v in api.items() if k not in IGNORED}
     pagina = client.get(response.headers["location"])
     assert pagina.status_code == 200
     for tekst in ("Advies voor casus VJ-2020-1", "Budget", "Totaal", "systeemgerichte hulp", "Uitleg"):

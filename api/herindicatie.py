@@ -1,0 +1,113 @@
+"""The casus over time (herindicatie, contract "Additions (2026-12)"): a new advies is linked to the newest
+stored advies of the same `casus_id` that the caller may read, and says how it differs from it.
+
+`ten_opzichte_van_vorige` = `{"richting", "wijzigingen": {contract field: [voor, na]}, "regels": [...]}`:
+`wijzigingen` are the changed contract fields, as in the replay report (engine.replay.vergelijk); `regels`
+are the rules whose conclusions differ, in reasoning order. The direction (docs/decisions.md, a policy
+choice) orders the outcomes by weight: basishulp by the wijkteam below the HG-arrangement; within the
+HG-arrangement by perceel (extramuraal < semimuraal < intramuraal), then by pakket (1 < 2 < 3). Higher is
+`opschalen`, lower `afschalen`, the same route, perceel and pakket `gelijk`; `anders` when the outcomes cannot
+be ordered: a route `buiten_scope` on one side only, or the same weight with the vrije trede on one side only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from api.auth import Principal
+from api.models import AdviesRecord, BesluitRecord
+from engine.replay import redeneervolgorde, vergelijk
+
+__all__ = ["richting", "ten_opzichte_van", "vorige", "van_casus", "RICHTINGEN"]
+
+RICHTINGEN = ("opschalen", "afschalen", "gelijk", "anders")
+_ROUTE = {"basishulp_wijkteam": 0, "hg_arrangement": 1}
+_PERCEEL = {"extramuraal": 1, "semimuraal": 2, "intramuraal": 3}
+_ADVIES = AdviesRecord.__table__  # type: ignore[attr-defined]  # SQLModel sets it on table models
+_BESLUIT = BesluitRecord.__table__  # type: ignore[attr-defined]
+
+
+def _gewicht(advies: Mapping[str, Any]) -> tuple[int, int, int] | None:
+    route = advies.get("route")
+    if route not in _ROUTE:
+        return None
+    return _ROUTE[route], _PERCEEL.get(advies.get("perceel") or "", 0), int(advies.get("pakket") or 0)
+
+
+def richting(voor: Mapping[str, Any], na: Mapping[str, Any]) -> str:
+    """`opschalen`, `afschalen`, `gelijk` or `anders` from the earlier to the later advies (see the module)."""
+    oud, nieuw = _gewicht(voor), _gewicht(na)
+    if oud is None or nieuw is None:
+        return "gelijk" if voor.get("route") == na.get("route") else "anders"
+    if nieuw > oud:
+        return "opschalen"
+    if nieuw < oud:
+        return "afschalen"
+    return "gelijk" if bool(voor.get("vrije_trede")) == bool(na.get("vrije_trede")) else "anders"
+
+
+def _conclusies(advies: Mapping[str, Any]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for stap in advies.get("uitleg") or ():
+        found.setdefault(stap["regel"], []).append(stap["conclusie"])
+    return found
+
+
+def ten_opzichte_van(voor: Mapping[str, Any], na: Mapping[str, Any]) -> dict[str, Any]:
+    """`ten_opzichte_van_vorige` of `na` against the earlier advies `voor` of the same casus."""
+    verschil = vergelijk(voor, na)
+    c_voor, c_na = _conclusies(voor), _conclusies(na)
+    regels = [r for r in redeneervolgorde(list(c_voor), list(c_na)) if c_voor.get(r) != c_na.get(r)]
+    return {"richting": richting(voor, na), "wijzigingen": verschil.wijzigingen if verschil else {},
+            "regels": regels}
+
+
+def _mag_lezen(query: Any, wie: Principal) -> Any:
+    """Only the adviezen the caller may read (as GET /v1/advies/{id}): an indicatiesteller its own."""
+    return query.where(_ADVIES.c.key_id == wie.key_id) if wie.rol == "indicatiesteller" else query
+
+
+def vorige(db: Engine, casus_id: str, wie: Principal) -> tuple[str, dict[str, Any]] | None:
+    """The newest stored advies of this casus that `wie` may read: (its id, the advies), or None.
+
+    One query on the indexed `casus_id`; for a casus seen for the first time it finds no row."""
+    query = _mag_lezen(select(_ADVIES.c.id, _ADVIES.c.advies).where(_ADVIES.c.casus_id == casus_id), wie)
+    with db.connect() as conn:
+        rij = conn.execute(query.order_by(_ADVIES.c.aangemaakt.desc()).limit(1)).first()
+    return (rij.id, rij.advies) if rij is not None else None
+
+
+def van_casus(db: Engine, casus_id: str, wie: Principal) -> list[dict[str, Any]]:
+    """The adviezen of a casus that `wie` may read, oldest first: id, time, outcome, the link to the previous
+    advies and how it differs, the latest besluit (or None) and the number of besluiten."""
+    kolommen = (_ADVIES.c.id, _ADVIES.c.aangemaakt, _ADVIES.c.route, _ADVIES.c.perceel, _ADVIES.c.pakket,
+                _ADVIES.c.advies)
+    query = _mag_lezen(select(*kolommen).where(_ADVIES.c.casus_id == casus_id), wie)
+    with db.connect() as conn:
+        rijen = conn.execute(query.order_by(_ADVIES.c.aangemaakt, _ADVIES.c.id)).all()
+        besluiten: dict[str, Any] = {}
+        aantallen: dict[str, int] = {}
+        if rijen:
+            ids = [r.id for r in rijen]
+            for rij in conn.execute(select(_BESLUIT).where(_BESLUIT.c.advies_id.in_(ids))
+                                    .order_by(_BESLUIT.c.aangemaakt)):
+                besluiten[rij.advies_id] = rij  # the latest counts
+                aantallen[rij.advies_id] = aantallen.get(rij.advies_id, 0) + 1
+    lijst = []
+    for r in rijen:
+        b = besluiten.get(r.id)
+        lijst.append({
+            "advies_id": r.id, "aangemaakt": r.aangemaakt, "route": r.route, "perceel": r.perceel,
+            "pakket": r.pakket, "vrije_trede": bool(r.advies.get("vrije_trede")),
+            "vorig_advies_id": r.advies.get("vorig_advies_id"),
+            "ten_opzichte_van_vorige": r.advies.get("ten_opzichte_van_vorige"),
+            "besluit": None if b is None else {
+                "besluit_id": b.id, "aangemaakt": b.aangemaakt, "route": b.route, "perceel": b.perceel,
+                "pakket": b.pakket, "maatwerk": list(b.maatwerk), "afwijkingen": list(b.afwijkingen),
+                "reden": b.reden},
+            "besluiten": aantallen.get(r.id, 0),
+        })
+    return lijst
