@@ -96,3 +96,12 @@ def test_the_print_stylesheet_hides_the_menu_and_the_forms(client: TestClient) -
     for deel in (".kop", "a.overslaan", "form", "button", "display: none", "size: A4"):
         assert deel in druk, deel
     assert "alleen-print" in css
+
+
+def test_no_page_shows_utc_times() -> None:
+    """Every page shows Europe/Amsterdam time (the `lokale_tijd` filter); only the API keeps ISO UTC."""
+    from api.web.pagina import HIER
+
+    for sjabloon in sorted((HIER / "templates").glob("*.html")):
+        tekst = sjabloon.read_text(encoding="utf-8")
+        assert "UTC" not in tekst and 'strftime("%d-%m-%Y %H:%M")' not in tekst, sjabloon.name
