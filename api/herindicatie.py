@@ -19,6 +19,7 @@ from sqlalchemy import Engine, select
 
 from api.auth import Principal
 from api.models import AdviesRecord, BesluitRecord
+from api.opslag import AdviesOpslag
 from engine.replay import redeneervolgorde, vergelijk
 
 __all__ = ["richting", "ten_opzichte_van", "vorige", "van_casus", "RICHTINGEN"]
@@ -65,19 +66,21 @@ def ten_opzichte_van(voor: Mapping[str, Any], na: Mapping[str, Any]) -> dict[str
             "regels": regels}
 
 
+def _eigen_sleutel(wie: Principal) -> str | None:
+    """The key whose adviezen alone the caller may read (as GET /v1/advies/{id}): an indicatiesteller its own;
+    None for the roles that read every advies."""
+    return wie.key_id if wie.rol == "indicatiesteller" else None
+
+
 def _mag_lezen(query: Any, wie: Principal) -> Any:
-    """Only the adviezen the caller may read (as GET /v1/advies/{id}): an indicatiesteller its own."""
-    return query.where(_ADVIES.c.key_id == wie.key_id) if wie.rol == "indicatiesteller" else query
+    sleutel = _eigen_sleutel(wie)
+    return query if sleutel is None else query.where(_ADVIES.c.key_id == sleutel)
 
 
-def vorige(db: Engine, casus_id: str, wie: Principal) -> tuple[str, dict[str, Any]] | None:
-    """The newest stored advies of this casus that `wie` may read: (its id, the advies), or None.
-
-    One query on the indexed `casus_id`; for a casus seen for the first time it finds no row."""
-    query = _mag_lezen(select(_ADVIES.c.id, _ADVIES.c.advies).where(_ADVIES.c.casus_id == casus_id), wie)
-    with db.connect() as conn:
-        rij = conn.execute(query.order_by(_ADVIES.c.aangemaakt.desc()).limit(1)).first()
-    return (rij.id, rij.advies) if rij is not None else None
+async def vorige(opslag: AdviesOpslag, casus_id: str, wie: Principal) -> tuple[str, dict[str, Any]] | None:
+    """The newest stored advies of this casus that `wie` may read (as GET /v1/advies/{id}: an indicatiesteller
+    its own): (its id, the advies), or None. One indexed query (api/opslag.py); none found for a new casus."""
+    return await opslag.vorige(casus_id, _eigen_sleutel(wie))
 
 
 def van_casus(db: Engine, casus_id: str, wie: Principal) -> list[dict[str, Any]]:

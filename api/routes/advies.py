@@ -132,10 +132,9 @@ async def geef_advies(opslag: AdviesOpslag, casus: Casus, wie: Principal, verbin
     Shared by POST /v1/advies and the web page "Advies aanvragen"; returns only after the commit.
 
     Herindicatie: the newest stored advies of the same casus that `wie` may read is looked up (one indexed
-    query, in a worker thread while the engine evaluates) and linked (`vorig_advies_id`,
+    query, answered by the opslag while the engine evaluates) and linked (`vorig_advies_id`,
     `ten_opzichte_van_vorige`, stored in the advies so GET returns them; api/herindicatie.py)."""
-    eerder = asyncio.ensure_future(run_in_threadpool(herindicatie.vorige, verbinding.app.state.db,
-                                                     casus.casus_id, wie))
+    eerder = asyncio.ensure_future(herindicatie.vorige(opslag, casus.casus_id, wie))
     try:
         advies = await _advies(casus)
     finally:

@@ -175,7 +175,7 @@ def test_a_broken_connection_is_replaced_and_the_row_written(engine: tuple[str, 
                     "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE pid = ANY(:pids)"),
                     {"pids": list(pids)}).scalar_one()
                 conn.commit()
-            assert killed == 1
+            assert killed == len(pids) == 1 + 2  # the writer's and the two readers'
             await opslag.bewaar(second)
         finally:
             await opslag.sluit()
@@ -229,3 +229,54 @@ def test_times_are_utc_with_z(client: TestClient, app: FastAPI) -> None:
     assert besluit.json()["aangemaakt"].endswith("Z")
     gegeven = dt.datetime.fromisoformat(advies["aangemaakt"])
     assert abs((gegeven - dt.datetime.now(dt.UTC)).total_seconds()) < 600
+
+
+def test_vorige_is_the_newest_advies_of_the_casus_and_of_the_key_when_given(engine: tuple[str, Engine]) -> None:
+    """The herindicatie lookup (PostgreSQL: the reader threads; SQLite: a Core query in a worker thread)."""
+    url, db = engine
+    casus_id = "vorige-" + nieuw_id()[:8]
+    begin = nu()
+    oud = rijen(casus_id=casus_id, aangemaakt=begin - dt.timedelta(minutes=2))
+    nieuw = rijen(casus_id=casus_id, aangemaakt=begin - dt.timedelta(minutes=1))
+    ander = rijen(casus_id=casus_id, aangemaakt=begin, key_id="fedcba9876543210")
+
+    async def work(opslag: Any) -> list[Any]:
+        for v in (oud, nieuw, ander):
+            await opslag.bewaar(v)
+        return [await opslag.vorige(casus_id, "0123456789abcdef"), await opslag.vorige(casus_id, None),
+                await opslag.vorige(casus_id, "0000000000000000"), await opslag.vorige("nooit-gezien", None)]
+
+    eigen, alle, vreemd, geen = asyncio.run(with_opslag(url, db, work))
+    assert eigen is not None and eigen[0] == nieuw["advies"]["id"]
+    assert eigen[1]["uitleg"][0]["tekst"] == "één stap" and eigen[1]["getal"] == 1.5  # decoded, not text
+    assert alle is not None and alle[0] == ander["advies"]["id"]
+    assert vreemd is None and geen is None
+
+
+def test_a_reader_whose_connection_broke_reconnects(engine: tuple[str, Engine]) -> None:
+    url, db = engine
+    postgres_only(db)
+    values = rijen(casus_id="lezer-" + nieuw_id()[:8])
+    pids: list[int] = []
+
+    class EigenOpslag(PostgresOpslag):
+        def _verbind(self) -> Any:
+            conn = super()._verbind()
+            pids.append(conn.info.backend_pid)
+            return conn
+
+    async def work() -> Any:
+        opslag = EigenOpslag(url, schrijvers=1, lezers=1)
+        await opslag.open()
+        try:
+            await opslag.bewaar(values)
+            with db.connect() as conn:  # the database drops every connection of this opslag
+                conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = ANY(:pids)"),
+                             {"pids": list(pids)})
+                conn.commit()
+            return await opslag.vorige(values["advies"]["casus_id"], None)
+        finally:
+            await opslag.sluit()
+
+    found = asyncio.run(work())
+    assert found is not None and found[0] == values["advies"]["id"]
