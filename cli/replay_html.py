@@ -16,15 +16,14 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from cli.replay_report import getal, velden_van, verdeling_rijen, waarde_tekst
-from engine.taal import euro
+from cli.replay_report import getal, velden_van, verdeling_rijen, verdelingswaarde, waarde_tekst
+from engine.taal import euro, veldnaam
 
 __all__ = ["MAX_HTML_CASUSSEN", "html", "rapport_context", "rapport_delen", "staafdiagram"]
 
 MAX_HTML_CASUSSEN = 10_000
 """The page lists at most this many changed casussen (the page stays loadable); json and csv list all."""
 
-_TITELS = {"route": "Route", "perceel": "Perceel", "pakket": "Pakket", "vrije_trede": "Vrije trede"}
 _KLEUR_VOOR, _KLEUR_NA = "#9aa5b1", "#1f6fb2"
 # 360 wide: shown at full size down to a 390 px phone, so its 11-12 px text stays readable there.
 _BREEDTE, _LABEL, _STAAF, _RIJ = 360, 130, 14, 46
@@ -36,7 +35,7 @@ def staafdiagram(veld: str, verdeling: Mapping[str, Mapping[str, int]]) -> Marku
     hoogste = max((max(v, n) for _, v, n, _ in rijen), default=0) or 1
     ruimte = _BREEDTE - _LABEL - 60
     hoogte = 30 + _RIJ * max(len(rijen), 1)
-    titel = escape(f"{_TITELS.get(veld, veld)}: verdeling voor en na")
+    titel = escape(f"{veldnaam(veld, hoofdletter=True)}: verdeling voor en na")
     delen = [
         f'<svg role="img" width="{_BREEDTE}" height="{hoogte}" '
         f'viewBox="0 0 {_BREEDTE} {hoogte}" aria-label="{titel}"><title>{titel}</title>',
@@ -47,7 +46,8 @@ def staafdiagram(veld: str, verdeling: Mapping[str, Mapping[str, int]]) -> Marku
     ]
     if not rijen:
         delen.append('<text x="10" y="40" font-size="12">geen casussen</text>')
-    for i, (waarde, voor, na, _) in enumerate(rijen):
+    for i, (code, voor, na, _) in enumerate(rijen):
+        waarde = verdelingswaarde(code)
         y = 26 + i * _RIJ
         delen.append(f'<text x="{_LABEL - 8}" y="{y + _STAAF + 4}" font-size="12" text-anchor="end">'
                      f"{escape(waarde)}</text>")
@@ -67,6 +67,8 @@ def _omgeving() -> Environment:
                            trim_blocks=True, lstrip_blocks=True)
     omgeving.filters["getal"] = getal
     omgeving.filters["waarde"] = waarde_tekst
+    omgeving.filters["verdelingswaarde"] = verdelingswaarde
+    omgeving.filters["veldnaam"] = veldnaam
     omgeving.filters["euro"] = euro
     return omgeving
 
@@ -78,7 +80,7 @@ def rapport_context(report: Mapping[str, Any], max_casussen: int = MAX_HTML_CASU
     for veld in velden_van(report):
         verdeling = report["verdeling"].get(veld, {})
         verdelingen.append({
-            "veld": veld, "titel": _TITELS.get(veld, veld),
+            "veld": veld, "titel": veldnaam(veld, hoofdletter=True),
             "rijen": verdeling_rijen(veld, verdeling), "svg": staafdiagram(veld, verdeling),
         })
     uren = report["uren_per_week"]

@@ -12,7 +12,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from engine.taal import euro
+from engine.replay import GEEN
+from engine.taal import euro, label, veldnaam, waarde_in_woorden
 from engine.taal import getal as taal_getal
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "tabel",
     "velden_van",
     "verdeling_rijen",
+    "verdelingswaarde",
     "waarde_tekst",
 ]
 
@@ -85,16 +87,17 @@ def getal(waarde: object) -> str:
 
 
 def waarde_tekst(waarde: object) -> str:
-    """A changed contract value in words: lists joined, a member's hours as `moeder 1,5`, booleans ja/nee."""
-    if isinstance(waarde, bool):
-        return "ja" if waarde else "nee"
-    if isinstance(waarde, list):
-        return ", ".join(waarde_tekst(w) for w in waarde) if waarde else "(leeg)"
-    if isinstance(waarde, dict):
-        if set(waarde) == {"lid", "uur_per_week"}:
-            return f"{waarde['lid']} {getal(waarde['uur_per_week'])}"
-        return ", ".join(f"{k} {waarde_tekst(v)}" for k, v in waarde.items())
-    return getal(waarde)
+    """A changed contract value in words (engine/taal.py, as on the pages): codes as their labels, lists
+    joined, a member's hours as `moeder 1,5`, booleans ja/nee."""
+    return waarde_in_woorden(waarde)
+
+
+_VERDELING_WOORDEN = {"true": "ja", "false": "nee", GEEN: "geen"}
+
+
+def verdelingswaarde(waarde: str) -> str:
+    """A value of a distribution (its key in the report: 'hg_arrangement', '2', 'true', 'geen') in words."""
+    return _VERDELING_WOORDEN.get(waarde) or label(waarde)
 
 
 def velden_van(report: Mapping[str, Any]) -> list[str]:
@@ -113,15 +116,16 @@ def _delta(verschil: float) -> str:
 
 
 def _wijzigingen_tekst(wijzigingen: Mapping[str, Sequence[Any]]) -> str:
-    return "\n".join(f"{veld}: {waarde_tekst(v[0])} → {waarde_tekst(v[1])}" for veld, v in wijzigingen.items())
+    return "\n".join(f"{veldnaam(veld)}: {waarde_tekst(v[0])} → {waarde_tekst(v[1])}"
+                     for veld, v in wijzigingen.items())
 
 
 def tabel(report: Mapping[str, Any], console: Console) -> None:
     """The report as readable Rich tables: totals, distributions, hours and the changed casussen."""
     console.print(Text(f"Replay: {report.get('scenario')}", style="bold"))
-    for sleutel, label in (("beschrijving", "Beschrijving"), ("vraag", "Vraag"), ("bron", "Bron")):
+    for sleutel, kop in (("beschrijving", "Beschrijving"), ("vraag", "Vraag"), ("bron", "Bron")):
         if report.get(sleutel):
-            console.print(f"{label}: {report[sleutel]}", markup=False, highlight=False)
+            console.print(f"{kop}: {report[sleutel]}", markup=False, highlight=False)
     if report.get("basis_peildatum") or report.get("peildatum"):
         console.print(f"Peildatum voor: {report.get('basis_peildatum') or 'eigen peildatum casus'}; "
                       f"na: {report.get('peildatum') or 'eigen peildatum casus'}", markup=False, highlight=False)
@@ -137,7 +141,8 @@ def tabel(report: Mapping[str, Any], console: Console) -> None:
         verdeling.add_column(kolom, justify="right" if rechts else "left")
     for veld in velden_van(report):
         for i, (waarde, v, n, d) in enumerate(verdeling_rijen(veld, report["verdeling"].get(veld, {}))):
-            verdeling.add_row(veld if i == 0 else "", Text(waarde), str(v), str(n), _delta(d))
+            verdeling.add_row(veldnaam(veld) if i == 0 else "", Text(verdelingswaarde(waarde)), str(v), str(n),
+                              _delta(d))
         verdeling.add_section()
     console.print(verdeling)
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["gebruikt", "onbekend", "onderdelen", "passages"]
+__all__ = ["bron_voluit", "gebruikt", "onbekend", "onderdelen", "passages"]
 
 _log = logging.getLogger(__name__)
 
@@ -121,6 +121,33 @@ def passages(bron: str) -> list[dict[str, str]]:
             }
         )
     return result
+
+
+_DETAIL = re.compile(r"\b(noot|tabel)\s+(\d+)\b")
+_EIS = re.compile(r"^\d{3} Eisen (\d+)$")
+_PARAGRAAF = re.compile(r"^\d{3} §(\S+)")
+
+
+def bron_voluit(bron: str) -> str:
+    """A source as a professional names it, by document and section, with the reference code for experts:
+    '001 §3.1 noot 2' -> 'Bijlage 3. Pakketten HG-arrangementen, 3.1 Extramurale HG-arrangementen, noot 2
+    (001 §3.1 noot 2)'. Parts are joined with '; '; a part whose document is unknown stays as it is."""
+    delen = []
+    for deel in passages(bron):
+        code = deel["verwijzing"]
+        if not deel["document"]:
+            delen.append(code)
+            continue
+        woorden = [deel["document"]]
+        if deel["kop"]:
+            woorden.append(deel["kop"])
+        elif paragraaf := _PARAGRAAF.match(code):
+            woorden.append(f"paragraaf {paragraaf[1]}")
+        if eis := _EIS.match(code):
+            woorden.append(f"eis {eis[1]}")
+        woorden.extend(f"{soort} {nummer}" for soort, nummer in _DETAIL.findall(code))
+        delen.append(f"{', '.join(woorden)} ({code})")
+    return "; ".join(delen) or str(bron)
 
 
 def _scenario_bronnen(map_: Path) -> Iterable[str]:

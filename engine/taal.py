@@ -11,6 +11,11 @@ from collections.abc import Iterable
 
 __all__ = [
     "LABELS",
+    "INVOERWAARDEN",
+    "VELDNAMEN",
+    "invoerwaarde",
+    "veldnaam",
+    "waarde_in_woorden",
     "PERCEEL_BIJVOEGLIJK",
     "RISICO",
     "aantal",
@@ -29,6 +34,7 @@ LABELS: dict[str, str] = {
     "buiten_scope": "buiten het HG-arrangement",
     "wijkteam": "wijkteam",
     "stedelijk_loket": "stedelijk loket",
+    "centrum_dakloosheid": "Centrum Dakloosheid",
     # onderdelen
     "casusregie": "casusregie",
     "slachtofferhulp": "slachtofferhulp",
@@ -59,6 +65,55 @@ LABELS: dict[str, str] = {
     "bestaande_wmo_zorg": "bestaande Wmo-zorg",
 }
 
+INVOERWAARDEN: dict[str, str] = {
+    # values of the casus where the code is not the Dutch word already (the rest goes through LABELS)
+    "rotterdam": "Rotterdam",
+    "regiogemeente": "een regiogemeente",
+    "elders": "elders",
+    "ggz": "psychische problemen (ggz)",
+    "lvb": "licht verstandelijke beperking",
+    "hoge_stress": "hoge stress",
+    # bestaande_wmo_zorg: the care a member already has
+    "semimuraal": "semimurale zorg",
+    "intramuraal": "intramurale zorg",
+}
+"""The casus as entered, in words (the advies page, its PDF): `invoerwaarde`."""
+
+VELDNAMEN: dict[str, str] = {
+    # every field of the advies the replay report and the herindicatie compare (engine.replay.CONTRACT_VELDEN)
+    "route": "route",
+    "indicerende_instantie": "indicerende instantie",
+    "directe_veiligheid_eerst": "eerst directe veiligheid",
+    "perceel": "perceel",
+    "pakket": "pakket",
+    "vrije_trede": "vrije trede",
+    "naast_bestaande_wmo_zorg": "naast bestaande Wmo-zorg",
+    "budget.volwassenen": "uren per volwassene",
+    "budget.kinderen.toegekend_aan": "uren voor de kinderen, toegekend aan",
+    "budget.kinderen.aantal": "aantal kinderen",
+    "budget.kinderen.uur_per_week": "uren per week voor de kinderen",
+    "budget.totaal_uur_per_week": "uren per week",
+    "budget.pleger_extramuraal_uur_per_week": "uren per week voor de pleger",
+    "budget.treden.semimurale_ondersteuning": "trede semimurale ondersteuning",
+    "budget.treden.intramurale_ondersteuning": "trede intramurale ondersteuning",
+    "budget.treden.nachtelijke_ondersteuning": "trede nachtelijke ondersteuning",
+    "budget.verblijf.volwassen_clienten": "verblijf van volwassen cliënten",
+    "budget.verblijf.meekomende_kinderen": "verblijf van meekomende kinderen",
+    "onderdelen": "onderdelen",
+    "uitgesloten_onderdelen": "uitgesloten onderdelen",
+    "maatwerk": "maatwerk",
+    "signaleringen": "signaleringen",
+    "duur_maanden": "duur in maanden",
+    "budget.looptijd.weken": "looptijd in weken",
+    "budget.looptijd.uren": "uren over de looptijd",
+    "budget.kosten.per_week": "kosten per week",
+    "budget.kosten.looptijd": "kosten over de looptijd",
+    "fase": "fase",
+    "resultaatgebieden": "resultaatgebieden",
+    "waarschuwingen": "waarschuwingen",
+}
+"""The fields of the advies in words: `veldnaam`."""
+
 PERCEEL_BIJVOEGLIJK = {"extramuraal": "extramurale", "semimuraal": "semimurale", "intramuraal": "intramurale"}
 """The perceel as an adjective: 'intramurale ondersteuning' (never 'intramuraale')."""
 
@@ -70,6 +125,38 @@ def label(code: object) -> str:
     """The Dutch words for a code; an unknown code becomes its words (underscores as spaces)."""
     text = str(code)
     return LABELS.get(text, text.replace("_", " "))
+
+
+def invoerwaarde(code: object) -> str:
+    """A value of the casus as entered, in words ('psychische problemen (ggz)'); else its `label`."""
+    return INVOERWAARDEN.get(str(code)) or label(code)
+
+
+def veldnaam(pad: str, hoofdletter: bool = False) -> str:
+    """A field of the advies in words ('vrije trede', with `hoofdletter` 'Vrije trede'); an unknown path as
+    its words ('budget, iets nieuws')."""
+    naam = VELDNAMEN.get(pad) or pad.replace("_", " ").replace(".", ", ")
+    return naam[:1].upper() + naam[1:] if hoofdletter else naam
+
+
+def waarde_in_woorden(waarde: object) -> str:
+    """A value of an advies field in words: ja/nee, numbers with a decimal comma, codes as their label, lists
+    joined ('geen' when empty or null), a member's hours as 'moeder 1,5'."""
+    if waarde is None:
+        return "geen"
+    if isinstance(waarde, bool):
+        return "ja" if waarde else "nee"
+    if isinstance(waarde, float):
+        return getal(waarde)
+    if isinstance(waarde, int):
+        return str(waarde)
+    if isinstance(waarde, list | tuple):
+        return ", ".join(waarde_in_woorden(w) for w in waarde) or "geen"
+    if isinstance(waarde, dict):
+        if set(waarde) == {"lid", "uur_per_week"}:
+            return f"{waarde['lid']} {waarde_in_woorden(waarde['uur_per_week'])}"
+        return ", ".join(f"{label(k)} {waarde_in_woorden(v)}" for k, v in waarde.items())
+    return label(waarde)
 
 
 def getal(x: float) -> str:

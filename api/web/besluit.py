@@ -14,12 +14,13 @@ from pydantic import ValidationError
 
 from api.routes.besluiten import afwijkingen
 from api.schemas import BesluitIn, Perceel, Resultaatgebied, Route
-from api.web.pagina import label, melding
+from api.web.pagina import melding
+from engine.taal import label, veldnaam
 
 __all__ = ["BesluitFormulier"]
 
-_VELDEN = {"route": "Route", "perceel": "Perceel", "pakket": "Pakket", "maatwerk": "Maatwerk",
-           "reden": "Reden", "keuze": "Besluit"}
+_VELDEN = {**{v: veldnaam(v, hoofdletter=True) for v in ("route", "perceel", "pakket", "maatwerk")},
+           "reden": "Reden", "keuze": "Besluit"}  # the form's fields, in its order
 
 
 def _label(waarde: object) -> str:

@@ -2,7 +2,7 @@
 its PDF (api/pdf.py), so the screen, the print and the dossier say the same.
 
 Every value is shown in Dutch (yes/no, role words, the form's choices); codes of the contract go through the
-label helpers (`api.web.pagina.label`, engine/taal.py LABELS). Dates are Dutch ("1 september 2021").
+words of engine/taal.py (`invoerwaarde`, `veldnaam`). Dates are Dutch ("1 september 2021").
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from api.web import pagina as p
-from engine.bronnen import passages
-from engine.taal import opsomming
+from engine.bronnen import bron_voluit
+from engine.taal import invoerwaarde, opsomming, veldnaam
 
 __all__ = ["Lidregel", "CasusTekst", "casus_in_woorden", "bron_in_woorden", "afwijkingen_in_woorden", "datum", "klok",
            "tijdstip"]
@@ -21,27 +21,8 @@ __all__ = ["Lidregel", "CasusTekst", "casus_in_woorden", "bron_in_woorden", "afw
 _MAANDEN = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
             "november", "december")
 
-# Input values in words where the code is not already a Dutch word (the rest goes through `label`).
-_WAARDEN = {
-    "rotterdam": "Rotterdam",
-    "regiogemeente": "een regiogemeente",
-    "elders": "elders",
-    "ggz": "psychische problemen (ggz)",
-    "lvb": "licht verstandelijke beperking",
-    "hoge_stress": "hoge stress",
-    "semimuraal": "semimurale zorg",
-    "intramuraal": "intramurale zorg",
-}
-_VELDEN = {"route": "route", "perceel": "perceel", "pakket": "pakket", "maatwerk": "maatwerk",
-           "vrije_trede": "vrije trede"}
-
-
 def ja_nee(w: object) -> str:
     return "ja" if w else "nee"
-
-
-def _woord(code: object) -> str:
-    return _WAARDEN.get(str(code)) or p.label(code)
 
 
 def klok(moment: dt.datetime) -> str:
@@ -98,7 +79,7 @@ def _lid(lid: dict[str, Any]) -> Lidregel:
     leeftijd = lid.get("leeftijd")
     return Lidregel(
         id=str(lid.get("id", "")),
-        rollen=opsomming(_woord(r) for r in lid.get("rollen") or ["gezinslid"]),
+        rollen=opsomming(invoerwaarde(r) for r in lid.get("rollen") or ["gezinslid"]),
         leeftijd=f"{leeftijd} jaar" if leeftijd is not None else "onbekend",
         in_beeld=ja_nee(lid.get("in_beeld", True)),
         meewerkend=ja_nee(lid.get("meewerkend", True)),
@@ -117,40 +98,36 @@ def casus_in_woorden(casus: dict[str, Any]) -> CasusTekst:
     groepen: list[tuple[str, list[tuple[str, str]]]] = [
         ("Casus", [("Casusnummer", str(casus.get("casus_id", ""))),
                    ("Peildatum", datum(casus.get("peildatum", ""))),
-                   ("Woonplaats", _woord(casus.get("woonplaats", "rotterdam")))]),
+                   ("Woonplaats", invoerwaarde(casus.get("woonplaats", "rotterdam")))]),
         ("Geweld", [("Binnen de huiselijke kring", ja_nee(geweld.get("binnen_huiselijke_kring"))),
                     ("Structureel", ja_nee(geweld.get("structureel"))),
-                    ("Vormen van geweld", opsomming(_woord(v) for v in geweld.get("vormen") or []) or "geen genoemd"),
+                    ("Vormen van geweld",
+                     opsomming(invoerwaarde(v) for v in geweld.get("vormen") or []) or "geen genoemd"),
                     ("Intieme terreur", ja_nee(geweld.get("intieme_terreur")))]),
-        ("Veiligheid en vaardigheden", [("Veiligheidsniveau", _woord(veiligheid.get("niveau", ""))),
+        ("Veiligheid en vaardigheden", [("Veiligheidsniveau", invoerwaarde(veiligheid.get("niveau", ""))),
                                         ("Acuut gevaar", ja_nee(veiligheid.get("acuut"))),
-                                        ("Vaardigheden", _woord(casus.get("vaardigheden", "")))]),
+                                        ("Vaardigheden", invoerwaarde(casus.get("vaardigheden", "")))]),
         ("Wonen en bestaande zorg", [
             ("Dak- of thuisloos", ja_nee(wonen.get("dakloos"))),
             ("Zelfstandig wonen is veilig", ja_nee(wonen.get("zelfstandig_wonen_veilig", True))),
             ("Nabijheid van hulp, dag en nacht, nodig", ja_nee(wonen.get("nabijheid_24u_nodig"))),
-            ("Bestaande Wmo-zorg", _woord(casus.get("bestaande_wmo_zorg", "geen")))]),
+            ("Bestaande Wmo-zorg", invoerwaarde(casus.get("bestaande_wmo_zorg", "geen")))]),
         ("Signalen en inzet", [
-            ("Signalen", opsomming(_woord(s) for s in casus.get("signalen") or []) or "geen"),
+            ("Signalen", opsomming(invoerwaarde(s) for s in casus.get("signalen") or []) or "geen"),
             ("Verwachte duur", f"{duur} {'maand' if duur == 1 else 'maanden'}"),
             ("Specialistische hulp nodig", ja_nee(inzet.get("specialistisch")))]),
     ]
     return CasusTekst([_lid(lid) for lid in casus.get("leden") or []], groepen)
 
 
-def bron_in_woorden(bron: str) -> str:
-    """A step's source with its document named: '001 §3.1 (Bijlage 3. Pakketten HG-arrangementen)'."""
-    delen = []
-    for deel in passages(bron):
-        delen.append(f"{deel['verwijzing']} ({deel['document']})" if deel["document"] else deel["verwijzing"])
-    return "; ".join(delen) or bron
+bron_in_woorden = bron_voluit  # by document and section, the code in brackets (engine/bronnen.py)
 
 
 def afwijkingen_in_woorden(afwijkingen: list[str]) -> str:
     """The fields a besluit deviates in, in words ('route en pakket'), or 'geen: akkoord'."""
     if not afwijkingen:
         return "geen: akkoord met het advies"
-    return opsomming(_VELDEN.get(a, p.woord(a)) for a in afwijkingen)
+    return opsomming(veldnaam(a) for a in afwijkingen)
 
 
 p.templates.env.globals["casus_in_woorden"] = casus_in_woorden
@@ -160,4 +137,4 @@ p.templates.env.filters["datum"] = datum
 p.templates.env.filters["klok"] = klok
 p.templates.env.filters["tijdstip"] = tijdstip
 p.templates.env.filters["ja_nee"] = ja_nee
-p.templates.env.filters["casuswoord"] = _woord
+p.templates.env.filters["casuswoord"] = invoerwaarde

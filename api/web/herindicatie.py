@@ -23,7 +23,7 @@ from api.routes.advies import vind_advies
 from api.web import formulier as f
 from api.web import pagina as p
 from engine.errors import Fout
-from engine.taal import getal, label
+from engine.taal import veldnaam, waarde_in_woorden
 
 __all__ = ["router", "velden_van", "geschiedenis", "controleer_vorig", "RICHTING_WOORDEN"]
 
@@ -32,9 +32,9 @@ AANVRAGERS = frozenset({"indicatiesteller"})  # as POST /v1/advies (and the behe
 
 RICHTING_WOORDEN = {"opschalen": "opgeschaald", "afschalen": "afgeschaald", "gelijk": "gelijk gebleven",
                     "anders": "anders (niet zwaarder of lichter te noemen)"}
-_VELDEN = {"route": "route", "perceel": "perceel", "pakket": "pakket", "vrije_trede": "vrije trede",
-           "budget.totaal_uur_per_week": "uren per week", "onderdelen": "onderdelen", "maatwerk": "maatwerk",
-           "duur_maanden": "duur in maanden", "fase": "fase"}
+# The changes named one by one, in this order; the others are counted ("en 3 andere onderdelen van het advies").
+_GENOEMD = ("route", "perceel", "pakket", "vrije_trede", "budget.totaal_uur_per_week", "onderdelen", "maatwerk",
+            "duur_maanden", "fase")
 
 
 def velden_van(casus: dict[str, Any]) -> dict[str, list[str]]:
@@ -71,23 +71,11 @@ def velden_van(casus: dict[str, Any]) -> dict[str, list[str]]:
     return velden
 
 
-def _waarde(waarde: Any) -> str:
-    if waarde is None:
-        return "geen"
-    if isinstance(waarde, bool):
-        return "ja" if waarde else "nee"
-    if isinstance(waarde, float):
-        return getal(waarde)
-    if isinstance(waarde, list):
-        return ", ".join(_waarde(w) for w in waarde) or "geen"
-    return label(waarde)
-
-
 def wijzigingen_in_woorden(wijzigingen: dict[str, list[Any]]) -> list[str]:
     """The main changed fields in words ('pakket: 2 → 3'), then how many other fields changed."""
-    zinnen = [f"{naam}: {_waarde(wijzigingen[veld][0])} → {_waarde(wijzigingen[veld][1])}"
-              for veld, naam in _VELDEN.items() if veld in wijzigingen]
-    overig = len([v for v in wijzigingen if v not in _VELDEN])
+    zinnen = [f"{veldnaam(veld)}: {waarde_in_woorden(wijzigingen[veld][0])} → "
+              f"{waarde_in_woorden(wijzigingen[veld][1])}" for veld in _GENOEMD if veld in wijzigingen]
+    overig = len([v for v in wijzigingen if v not in _GENOEMD])
     if overig:
         zinnen.append(f"en {overig} {'ander onderdeel' if overig == 1 else 'andere onderdelen'} van het advies")
     return zinnen

@@ -24,8 +24,7 @@ from api.deps import ApiFout, lees_body
 from api.models import utc
 from api.oidc import Aanbieder, oidc_key_id
 from api.web.sessies import COOKIE, INACTIEF, csrf_klopt, csrf_token, vind_sessie
-from engine.taal import LABELS as TAAL_LABELS
-from engine.taal import euro
+from engine.taal import euro, getal, invoerwaarde, label, veldnaam, waarde_in_woorden
 
 __all__ = ["templates", "pagina", "fout", "csrf_voor", "cookie", "formulier", "wie_is", "aanbieder", "sessie_geldig",
            "naar_aanmelden", "volgende_pagina",
@@ -58,18 +57,13 @@ def waarde(w: Any) -> str:
     return woord(w) if isinstance(w, str) else str(w)
 
 
-# Codes of the contract as professionals write them (the engine's labels, engine/taal.py, so the advies
-# and its pages say the same); any other code is shown as its words (`woord`).
-LABELS = {**TAAL_LABELS, "centrum_dakloosheid": "Centrum Dakloosheid"}
+# Every code in words comes from one place, engine/taal.py (`label`, `invoerwaarde`, `veldnaam`,
+# `waarde_in_woorden`): the advies, its pages, the PDF and the replay report say the same.
 
 
-def label(code: object) -> str:
-    return LABELS.get(str(code), woord(str(code)))
-
-
-def uren(getal: float | int | None) -> str:
-    """Hours in Dutch notation: 2.25 -> 2,25."""
-    return "" if getal is None else f"{getal:.2f}".replace(".", ",")
+def uren(aantal: float | int | None) -> str:
+    """Hours as everywhere in the product: decimal comma, no trailing zeros (2,25; 3; 0,5)."""
+    return "" if aantal is None else getal(float(aantal))
 
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -96,6 +90,9 @@ templates.env.filters["label"] = label
 templates.env.filters["uren"] = uren
 templates.env.filters["waarde"] = waarde
 templates.env.filters["euro"] = euro
+templates.env.filters["invoerwaarde"] = invoerwaarde
+templates.env.filters["veldnaam"] = veldnaam
+templates.env.filters["waarde_in_woorden"] = waarde_in_woorden
 _API_PADEN = ("/v1/", "/health", "/docs", "/redoc", "/openapi.json", "/static/")
 
 

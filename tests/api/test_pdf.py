@@ -57,7 +57,7 @@ def test_the_pdf_holds_the_casus_the_advies_its_sources_and_local_times(client: 
     assert "systeemgerichte hulp, niet ingezet: intieme terreur" in gelezen
     # the explanation with its sources, the document named
     assert "Uitleg met bronnen" in gelezen
-    assert "Bron: 002 §1.5 (Bijlage 1. Consultatiedocument HG-arrangementen)" in gelezen
+    assert "Bron: Bijlage 1. Consultatiedocument HG-arrangementen, 1.5. HG pakketten (002 §1.5)" in gelezen
     assert advies["uitleg"][0]["tekst"][:60] in gelezen
     # when it was given, in Dutch local time; never UTC and never a code of the contract
     [rij] = rows(app, "advies")

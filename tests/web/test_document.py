@@ -41,7 +41,7 @@ def test_the_advies_page_shows_the_casus_as_entered_after_the_samenvatting(clien
         assert woorden in tekst, woorden
     # the detail steps are folded, the hoofdlijn steps are not; sources name their document
     assert re.search(r"<details>\s*<summary>Details \(\d+ stappen\)", html)
-    assert "Bron: 002 §1.5 (Bijlage 1. Consultatiedocument HG-arrangementen)" in tekst
+    assert "Bron: Bijlage 1. Consultatiedocument HG-arrangementen, 1.5. HG pakketten (002 §1.5)" in tekst
     # the place for the earlier adviezen of the casus, right after the besluit
     assert html.index("<!-- geschiedenis") > html.index('id="besluit"')
     assert f'href="/advies/{advies["advies_id"]}/pdf"' in html and "Download als pdf" in tekst

@@ -1,0 +1,95 @@
+"""Every code in words from one place (engine/taal.py), and sources by document and section (engine/bronnen.py):
+what the pages, the PDF and the replay report show instead of codes (issue 12, "Professional Dutch")."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from rich.console import Console
+
+from cli.replay_html import html
+from cli.replay_report import tabel, verdelingswaarde
+from engine.bronnen import bron_voluit
+from engine.replay import CONTRACT_VELDEN
+from engine.taal import INVOERWAARDEN, LABELS, VELDNAMEN, invoerwaarde, label, veldnaam, waarde_in_woorden
+
+_CODE = re.compile(r"[a-z]+_[a-z_]+")
+
+
+def test_every_field_the_report_and_the_herindicatie_compare_has_a_name() -> None:
+    assert set(CONTRACT_VELDEN) <= set(VELDNAMEN), set(CONTRACT_VELDEN) - set(VELDNAMEN)
+    assert set(VELDNAMEN) <= set(CONTRACT_VELDEN), "a name for a field that is not compared"
+
+
+@pytest.mark.parametrize("woorden", [*LABELS.values(), *INVOERWAARDEN.values(), *VELDNAMEN.values()])
+def test_no_name_is_a_code(woorden: str) -> None:
+    assert not _CODE.search(woorden) and "." not in woorden and woorden == woorden.strip()
+
+
+def test_field_names() -> None:
+    assert veldnaam("vrije_trede") == "vrije trede"
+    assert veldnaam("vrije_trede", hoofdletter=True) == "Vrije trede"
+    assert veldnaam("budget.totaal_uur_per_week") == "uren per week"
+    assert veldnaam("budget.iets_nieuws") == "budget, iets nieuws"  # unknown: its words, never the code
+
+
+def test_values_in_words() -> None:
+    assert label("hg_arrangement") == "HG-arrangement" and label("centrum_dakloosheid") == "Centrum Dakloosheid"
+    assert label("iets_onbekends") == "iets onbekends"
+    assert invoerwaarde("ggz") == "psychische problemen (ggz)" and invoerwaarde("buiten_scope") == label("buiten_scope")
+    assert waarde_in_woorden(True) == "ja" and waarde_in_woorden(False) == "nee"
+    assert waarde_in_woorden(None) == "geen" and waarde_in_woorden([]) == "geen"
+    assert waarde_in_woorden(2.5) == "2,5" and waarde_in_woorden(3.0) == "3" and waarde_in_woorden(2) == "2"
+    assert waarde_in_woorden(["casusregie", "plegerhulp"]) == "casusregie, plegerhulp"
+    assert waarde_in_woorden("basishulp_wijkteam") == "basishulp door het wijkteam"
+    assert waarde_in_woorden([{"lid": "moeder", "uur_per_week": 1.5}]) == "moeder 1,5"
+    assert verdelingswaarde("true") == "ja" and verdelingswaarde("geen") == "geen"
+    assert verdelingswaarde("semimuraal") == "semimuraal" and verdelingswaarde("2") == "2"
+
+
+@pytest.mark.parametrize(("bron", "voluit"), [
+    ("001 §3.1", "Bijlage 3. Pakketten HG-arrangementen, 3.1 Extramurale HG-arrangementen (001 §3.1)"),
+    ("001 §3.1 noot 2", "Bijlage 3. Pakketten HG-arrangementen, 3.1 Extramurale HG-arrangementen, noot 2 "
+                        "(001 §3.1 noot 2)"),
+    ("000 Eisen 9", "Bijlage 2 Consultatiedocument richting HG-arrangementen, Eisen HG-arrangement, eis 9 "
+                    "(000 Eisen 9)"),
+    ("002 tabel 2", "Bijlage 1. Consultatiedocument HG-arrangementen, tabel 2 (002 tabel 2)"),
+    ("001 §9.9", "Bijlage 3. Pakketten HG-arrangementen, paragraaf 9.9 (001 §9.9)"),  # no passage: the section
+    ("beleidskeuze", "beleidskeuze"),  # not a document: as it is
+    ("999 §1", "999 §1"),  # an unknown document number: as it is
+])
+def test_a_source_by_document_and_section_with_its_code(bron: str, voluit: str) -> None:
+    assert bron_voluit(bron) == voluit
+
+
+def test_several_sources_each_in_full() -> None:
+    tekst = bron_voluit("000 Doelen 1-2; 001 §3.1")
+    assert tekst.count("(000 Doelen 1)") == tekst.count("(000 Doelen 2)") == tekst.count("(001 §3.1)") == 1
+    assert tekst.count("; ") == 2
+
+
+_RAPPORT = {
+    "scenario": "proef", "totaal": 2, "gewijzigd": 1,
+    "verdeling": {"route": {"voor": {"hg_arrangement": 2}, "na": {"hg_arrangement": 1, "basishulp_wijkteam": 1}},
+                  "vrije_trede": {"voor": {"false": 2}, "na": {"true": 1, "false": 1}}},
+    "uren_per_week": {"voor": 6.0, "na": 4.5, "verschil": -1.5},
+    "casussen": [{"casus_id": "P-1", "wijzigingen": {"route": ["hg_arrangement", "basishulp_wijkteam"],
+                                                     "vrije_trede": [False, True]}, "regels": ["route.x"]}],
+}
+
+
+def test_the_report_shows_labels_and_field_names_not_codes() -> None:
+    pagina = html(_RAPPORT)
+    zichtbaar = re.sub(r"<[^>]+>", " ", pagina)
+    assert "HG-arrangement" in zichtbaar and "basishulp door het wijkteam" in zichtbaar
+    assert "Vrije trede" in zichtbaar and "ja" in zichtbaar
+    for code in ("hg_arrangement", "basishulp_wijkteam", "vrije_trede", ">true<", ">false<"):
+        assert code not in zichtbaar and code not in pagina.replace('"', " "), code
+
+
+def test_the_terminal_table_shows_labels() -> None:
+    console = Console(record=True, width=160)
+    tabel(_RAPPORT, console)
+    uit = console.export_text()
+    assert "HG-arrangement" in uit and "basishulp door het wijkteam" in uit and "hg_arrangement" not in uit
