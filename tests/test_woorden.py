@@ -93,3 +93,13 @@ def test_the_terminal_table_shows_labels() -> None:
     tabel(_RAPPORT, console)
     uit = console.export_text()
     assert "HG-arrangement" in uit and "basishulp door het wijkteam" in uit and "hg_arrangement" not in uit
+
+
+@pytest.mark.parametrize(("soort", "begin"), [
+    ("string_too_long", "maak de tekst korter"), ("string_pattern_mismatch", "haal de onzichtbare stuurtekens"),
+    ("literal_error", "kies een van de genoemde waarden"), ("iets_anders", "controleer deze waarde"),
+])
+def test_a_form_error_says_what_to_do(soort: str, begin: str) -> None:
+    from api.web.pagina import melding
+
+    assert melding({"type": soort}).startswith(begin)

@@ -201,14 +201,15 @@ async def toegang(request: Request, rollen: frozenset[str],
 
 
 def melding(fout: Any, bij_keuze: str = "kies een van de genoemde waarden") -> str:
-    """A pydantic error of a form field in Dutch (the form's own words for a wrong choice)."""
+    """A pydantic error of a form field in Dutch, phrased as what to do (the form's own words for a wrong
+    choice)."""
     if fout["type"] in ("literal_error", "enum"):
         return bij_keuze
     if fout["type"] == "string_too_long":
-        return "de tekst is te lang (hoogstens 2000 tekens)"
+        return "maak de tekst korter: hoogstens 2000 tekens"
     if fout["type"] == "string_pattern_mismatch":
-        return "de tekst bevat tekens die niet zijn toegestaan"
-    return "ongeldige waarde"
+        return "haal de onzichtbare stuurtekens uit de tekst (ze komen soms mee bij het plakken)"
+    return "controleer deze waarde en vul hem opnieuw in"
 
 
 async def in_sessie(request: Request, functie: Callable[..., T], *args: Any) -> T:
