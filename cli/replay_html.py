@@ -16,6 +16,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from api.web.parameterinvoer import tekst
 from cli.replay_report import getal, velden_van, verdeling_rijen, verdelingswaarde, waarde_tekst
 from engine.taal import euro, veldnaam
 
@@ -61,6 +62,12 @@ def staafdiagram(veld: str, verdeling: Mapping[str, Mapping[str, int]]) -> Marku
     return Markup("".join(delen))  # noqa: S704  # built above; every text from the report is escaped
 
 
+def parameterwaarde(waarde: Any) -> str:
+    """A scenario's value as the scenario editor shows it (3,5; [0,75; 1,5]); text as it is (the replay page
+    passes the values shown already)."""
+    return waarde if isinstance(waarde, str) else tekst(waarde)
+
+
 @functools.cache
 def _omgeving() -> Environment:
     omgeving = Environment(loader=PackageLoader("cli", "templates"), autoescape=select_autoescape(default=True),
@@ -69,6 +76,7 @@ def _omgeving() -> Environment:
     omgeving.filters["waarde"] = waarde_tekst
     omgeving.filters["verdelingswaarde"] = verdelingswaarde
     omgeving.filters["veldnaam"] = veldnaam
+    omgeving.filters["parameterwaarde"] = parameterwaarde
     omgeving.filters["euro"] = euro
     return omgeving
 

@@ -103,3 +103,8 @@ def test_a_form_error_says_what_to_do(soort: str, begin: str) -> None:
     from api.web.pagina import melding
 
     assert melding({"type": soort}).startswith(begin)
+
+
+def test_the_report_shows_scenario_values_as_the_editor_does() -> None:
+    pagina = html({**_RAPPORT, "parameters": {"tarieven.overhead_kinderen": 3.5, "uren.extra": [0.75, 1.5, 3]}})
+    assert "= <code>3,5</code>" in pagina and "<code>[0,75; 1,5; 3]</code>" in pagina

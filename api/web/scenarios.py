@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -37,15 +36,25 @@ from api.replay_jobs import verlopen
 from api.routes.replay import rapport_antwoord, start_replay, valideer, vind_job
 from api.routes.statistiek import bereken_afwijkingen
 from api.web import pagina as p
+from api.web.parameterinvoer import (
+    MAX_WAARDE,
+    Soort,
+    WaardeFout,
+    lees_waarde,
+    parameter_melding,
+    soort_van,
+    tekst,
+    voorbeeld_van,
+)
 from cli.replay_html import rapport_delen
 from engine import standaard_engine
+from engine.taal import label
 
-__all__ = ["router", "BELEID", "SCENARIOS", "lees_waarde"]
+__all__ = ["router", "BELEID", "SCENARIOS", "regelset"]
 
 router = APIRouter(include_in_schema=False)
 BELEID = frozenset({"beleidsmaker"})  # as POST /v1/replay and GET /v1/statistiek/afwijkingen (and the beheerder)
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
-MAX_WAARDE = 500  # characters of one parameter value in the form
 MAX_CASUSSEN_OP_PAGINA = 1000  # changed casussen listed on the report page; rapport.json lists all
 RECENT = 20  # replays listed on /scenarios
 VERVERS = 2  # seconds between refreshes of a running job's page
@@ -72,7 +81,20 @@ class ParameterRij:
     bron: str
     beleidskeuze: bool
     sinds: dt.date
-    huidig: str  # the value in force, as YAML/JSON text
+    huidig: str  # the value in force, as one types it (`tekst`)
+    soort: Soort = "waarde"
+
+    @property
+    def naam(self) -> str:
+        """The parameter in words for an error summary, with its path: "Pakketzwaarte ..., laag / voldoende
+        (pakket_matrix.laag.voldoende)"."""
+        cel = f", {' / '.join(label(k) for k in self.rest.split('.'))}" if self.rest else ""
+        return f"{self.beschrijving}{cel} ({self.pad})"  # every parameter has a beschrijving (its loader)
+
+    @property
+    def voorbeeld(self) -> str:
+        """A value of this parameter's kind for its error messages (the value in force where it shows one)."""
+        return voorbeeld_van(self.soort, self.huidig)
 
 
 @dataclass(frozen=True)
@@ -98,11 +120,6 @@ def veld_id(soort: str, pad: str) -> str:
     return f"{soort}-{pad.replace('.', '-')}"
 
 
-def tekst(waarde: Any) -> str:
-    """A parameter value as the text one types for it (YAML flow = JSON): 2, 2.5, true, null, [1, 2, 3]."""
-    return json.dumps(waarde, ensure_ascii=False)
-
-
 def _regeltekst(doc: str) -> str:
     return " ".join(doc.split())
 
@@ -124,7 +141,8 @@ def regelset() -> Regelset:
         groepen.setdefault(pad.split(".")[0], []).append(ParameterRij(
             pad=pad, id=veld_id("par", pad), node=node.pad, rest=rest, eerste=node.pad not in gezien,
             beschrijving=node.beschrijving, toelichting=" ".join(node.toelichting.split()), eenheid=node.eenheid,
-            bron=node.bron, beleidskeuze=node.beleidskeuze, sinds=in_force[0], huidig=tekst(waarde)))
+            bron=node.bron, beleidskeuze=node.beleidskeuze, sinds=in_force[0], huidig=tekst(waarde),
+            soort=soort_van(node.type, waarde)))
         gezien.add(node.pad)
     beschrijvingen = _groepbeschrijvingen(Path(rules.PARAMETER_DIR))
     lijst = tuple(ParameterGroep(naam, beschrijvingen.get(naam, ""), tuple(rijen)) for naam, rijen in groepen.items())
@@ -168,21 +186,6 @@ def lees_bestand(pad: Path) -> dict[str, Any]:
 # --- the form ------------------------------------------------------------------------------------------
 
 
-class WaardeFout(ValueError):
-    """A parameter value in the form that is no YAML value (the message is Dutch)."""
-
-
-def lees_waarde(invoer: str) -> Any:
-    """The value typed for a parameter, read as a YAML scalar or list: "2", "2.5", "true", "null", "[1, 2]"."""
-    if len(invoer) > MAX_WAARDE:
-        raise WaardeFout(f"te lang (hoogstens {MAX_WAARDE} tekens)")
-    try:
-        return yaml.safe_load(invoer)
-    except yaml.YAMLError:
-        raise WaardeFout("geen geldige waarde; schrijf bijvoorbeeld 2, 2.5, true, null of een lijst "
-                         "zoals [1, 2, 3] (decimalen met een punt)") from None
-
-
 def _cellen(pad: str, waarde: Any) -> Iterator[tuple[str, Any]]:
     """A scenario's (path, value) as the form's rows: a table value set at once becomes one row per cell."""
     if isinstance(waarde, Mapping) and pad not in regelset().rijen:
@@ -217,7 +220,7 @@ class Formulier:
 
     @classmethod
     def uit_velden(cls, velden: dict[str, list[str]]) -> tuple[Formulier, dict[str, Any]]:
-        """The form as submitted, and the scenario data it describes (values that are no YAML left out,
+        """The form as submitted, and the scenario data it describes (values that cannot be read left out,
         with an error on their field)."""
         form = cls()
         data: dict[str, Any] = {}
@@ -232,9 +235,9 @@ class Formulier:
                 continue
             form.waarden[pad] = invoer
             try:
-                parameters[pad] = lees_waarde(invoer)
+                parameters[pad] = lees_waarde(invoer, rij.soort, rij.voorbeeld)
             except WaardeFout as exc:
-                form.fout(rij.id, pad, str(exc))
+                form.fout(rij.id, rij.naam, str(exc))
         data["parameters"] = parameters
         form.regels_uit = [r for r in dict.fromkeys(velden.get("regels_uit", [])) if r]
         data["regels_uit"] = form.regels_uit
@@ -246,6 +249,8 @@ class Formulier:
         return any(veld == "regels_uit" or veld.startswith("regel-") for veld in self.fouten)
 
     def fout(self, veld: str, label: str, melding: str) -> None:
+        """An error at field `veld`, named `label` (in words) in the summary; the message as a sentence."""
+        melding = p.zin(melding)
         self.fouten.setdefault(veld, []).append(melding)
         self.samenvatting.append((veld, label, melding))
 
@@ -271,7 +276,8 @@ class Formulier:
                 rij = rijen.get(param) or next(
                     (r for r in rijen.values() if r.pad.startswith(f"{param}.") or param.startswith(f"{r.pad}.")),
                     None)
-                self.fout(rij.id if rij else "parameters", param, melding)
+                self.fout(rij.id if rij else "parameters", rij.naam if rij else f"Parameters ({param})",
+                          parameter_melding(melding, rij.soort, rij.voorbeeld) if rij else parameter_melding(melding))
             elif pad.startswith("regels_uit"):
                 gevonden = re.fullmatch(r"regels_uit\[(\d+)\]", pad)
                 i = int(gevonden.group(1)) if gevonden else -1
@@ -413,7 +419,9 @@ async def replay_pagina(request: Request, job_id: str) -> Response:
     if job.status == "klaar" and job.rapport is not None:
         await audit.leg_vast(request, "replay_gelezen", wie, object_id=job.id, status=200)
         r = job.rapport
-        context.update(r=r, delen=rapport_delen(r, MAX_CASUSSEN_OP_PAGINA, "#regel-"),
+        # The scenario's values as the form shows them (3,5; [0,75; 1,5; 3]); the file below keeps YAML.
+        getoond = {**r, "parameters": {pad: tekst(w) for pad, w in (r.get("parameters") or {}).items()}}
+        context.update(r=r, delen=rapport_delen(getoond, MAX_CASUSSEN_OP_PAGINA, "#regel-"),
                        max_casussen=MAX_CASUSSEN_OP_PAGINA, uitleg=regelset().uitleg, yaml_tekst=scenario_yaml(r))
     # A running job's page asks for itself again (static/voortgang.js, its "Ververs" link without script): no
     # Refresh header or meta refresh, which would reload under a screen reader's or keyboard user's hands.

@@ -1,8 +1,9 @@
 """Real-browser journey of the beleidsmaker: the real server (`hg-advies serve`), Debian's Chromium.
 
-Signs in, opens a scenario, first submits a value of the wrong type (the error is shown at the field),
-then changes one parameter, submits, waits on the progress page (it refreshes itself) for the report,
-and reads the key figures and a chart. Screenshots go to test-artefacts/web (git-ignored).
+Signs in, opens a scenario, first submits a value of the wrong type (the error is shown at the field) next to
+a number typed with a decimal comma (accepted, and kept), then changes one parameter, submits, waits on the
+progress page (it refreshes itself) for the report, and reads the key figures and a chart. Screenshots go to
+test-artefacts/web (git-ignored).
 """
 
 from __future__ import annotations
@@ -32,15 +33,22 @@ def test_change_a_parameter_replay_it_and_read_the_report(browser: Any, server: 
         assert "12" in rij.inner_text() and "001 §3.1" in rij.inner_text()
         controleer(pagina, "scenario")
 
-        # A value of the wrong type: the page comes back with the error at that field and in the summary.
+        # A value of the wrong type: the page comes back with the error at that field and in the summary; a
+        # number with a decimal comma is accepted (no error there) and stays as typed.
         toegang = pagina.get_by_label("toegang.minimale_duur_maanden", exact=True)
         toegang.fill("een jaar")
+        overhead = pagina.get_by_label("tarieven.overhead_kinderen", exact=True)
+        assert "31,33" in pagina.locator("tr", has=overhead).inner_text()  # the value in force, decimal comma
+        overhead.fill("3,5")
         pagina.get_by_role("button", name="Afspelen over de casuïstiek").click()
         assert pagina.locator("#foutsamenvatting").is_visible()
         toegang = pagina.get_by_label("toegang.minimale_duur_maanden", exact=True)
         assert toegang.get_attribute("aria-invalid") == "true"
         fout_id = (toegang.get_attribute("aria-describedby") or "").split()[0]
         assert pagina.locator(f"#{fout_id}").is_visible()
+        assert "Geef een geheel getal, bijvoorbeeld 12." in pagina.locator(f"#{fout_id}").inner_text()
+        overhead = pagina.get_by_label("tarieven.overhead_kinderen", exact=True)
+        assert overhead.input_value() == "3,5" and overhead.get_attribute("aria-invalid") is None
         pagina.screenshot(path=str(ARTEFACTEN / "scenario-fouten.png"), full_page=True)
         controleer(pagina, "scenario-fouten")
 
@@ -65,6 +73,7 @@ def test_change_a_parameter_replay_it_and_read_the_report(browser: Any, server: 
         assert pagina.get_by_role("heading", name="Gewijzigde casussen").is_visible()
         main = pagina.locator("main").inner_text()
         assert "duur_maanden" in main and "toegang.minimale_duur_maanden" in main
+        assert "tarieven.overhead_kinderen = 3,5" in main  # the scenario as the form showed it
         pagina.screenshot(path=str(ARTEFACTEN / "replay-rapport.png"), full_page=True)
         pagina.screenshot(path=str(ARTEFACTEN / "replay-rapport-boven.png"))
         grafiek.scroll_into_view_if_needed()
