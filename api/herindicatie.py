@@ -60,8 +60,10 @@ def _conclusies(advies: Mapping[str, Any]) -> dict[str, list[str]]:
 def ten_opzichte_van(voor: Mapping[str, Any], na: Mapping[str, Any]) -> dict[str, Any]:
     """`ten_opzichte_van_vorige` of `na` against the earlier advies `voor` of the same casus."""
     verschil = vergelijk(voor, na)
-    c_voor, c_na = _conclusies(voor), _conclusies(na)
-    regels = [r for r in redeneervolgorde(list(c_voor), list(c_na)) if c_voor.get(r) != c_na.get(r)]
+    regels: list[str] = []
+    if voor.get("uitleg") != na.get("uitleg"):  # equal steps: no rule concluded otherwise (the usual case)
+        c_voor, c_na = _conclusies(voor), _conclusies(na)
+        regels = [r for r in redeneervolgorde(list(c_voor), list(c_na)) if c_voor.get(r) != c_na.get(r)]
     return {"richting": richting(voor, na), "wijzigingen": verschil.wijzigingen if verschil else {},
             "regels": regels}
 

@@ -94,6 +94,10 @@ _CODES = {"signaleringen": "code", "maatwerk": "resultaatgebied", "uitgesloten_o
           "waarschuwingen": "code"}
 
 
+_VELD_TOP = tuple((veld, veld.split(".")[0]) for veld in CONTRACT_VELDEN)
+_TOPVELDEN = frozenset(top for _, top in _VELD_TOP)
+
+
 def contract_waarde(advies: Mapping[str, Any], veld: str) -> Any:
     """The value of a (dotted) contract field; list fields in `_CODES` as their codes."""
     value: Any = advies
@@ -145,7 +149,10 @@ class CasusVerschil:
 def vergelijk(voor: Mapping[str, Any], na: Mapping[str, Any]) -> CasusVerschil | None:
     """The difference between two advies of one casus, or None when no contract field changed."""
     wijzigingen: dict[str, list[Any]] = {}
-    for veld in CONTRACT_VELDEN:
+    gelijk = {top for top in _TOPVELDEN if voor.get(top) == na.get(top)}  # equal as a whole: skip its fields
+    for veld, top in _VELD_TOP:
+        if top in gelijk:
+            continue
         oud, nieuw = contract_waarde(voor, veld), contract_waarde(na, veld)
         if oud != nieuw:
             wijzigingen[veld] = [oud, nieuw]
