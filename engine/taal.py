@@ -12,6 +12,8 @@ from collections.abc import Iterable
 __all__ = [
     "LABELS",
     "INVOERWAARDEN",
+    "INVOERVELDEN",
+    "invoerveld",
     "VELDNAMEN",
     "invoerwaarde",
     "veldnaam",
@@ -68,8 +70,6 @@ LABELS: dict[str, str] = {
 INVOERWAARDEN: dict[str, str] = {
     # values of the casus where the code is not the Dutch word already (the rest goes through LABELS)
     "rotterdam": "Rotterdam",
-    "regiogemeente": "een regiogemeente",
-    "elders": "elders",
     "ggz": "psychische problemen (ggz)",
     "lvb": "licht verstandelijke beperking",
     "hoge_stress": "hoge stress",
@@ -78,6 +78,23 @@ INVOERWAARDEN: dict[str, str] = {
     "intramuraal": "intramurale zorg",
 }
 """The casus as entered, in words (the advies page, its PDF): `invoerwaarde`."""
+
+INVOERVELDEN: dict[str, str] = {
+    # the yes/no questions of the casus, as the form asks them and the advies page shows them
+    "binnen_huiselijke_kring": "binnen de huiselijke kring",
+    "structureel": "structureel",
+    "intieme_terreur": "intieme terreur",
+    "acuut": "acuut gevaar",
+    "dakloos": "dak- of thuisloos",
+    "zelfstandig_wonen_veilig": "zelfstandig wonen is veilig",
+    "nabijheid_24u_nodig": "nabijheid van hulp, dag en nacht, nodig",
+    "specialistisch": "specialistische hulp nodig",
+    "in_beeld": "in beeld",
+    "meewerkend": "werkt mee",
+    "verlengde_jeugdhulp": "verlengde jeugdhulp",
+    "woont_buiten_gemeente": "woont buiten de gemeente",
+}
+"""A field of the casus in words: `invoerveld`."""
 
 VELDNAMEN: dict[str, str] = {
     # every field of the advies the replay report and the herindicatie compare (engine.replay.CONTRACT_VELDEN)
@@ -130,6 +147,12 @@ def label(code: object) -> str:
 def invoerwaarde(code: object) -> str:
     """A value of the casus as entered, in words ('psychische problemen (ggz)'); else its `label`."""
     return INVOERWAARDEN.get(str(code)) or label(code)
+
+
+def invoerveld(naam: str, hoofdletter: bool = False) -> str:
+    """A yes/no question of the casus in words ('acuut gevaar'; with `hoofdletter` 'Acuut gevaar')."""
+    tekst = INVOERVELDEN.get(naam) or naam.replace("_", " ")
+    return tekst[:1].upper() + tekst[1:] if hoofdletter else tekst
 
 
 def veldnaam(pad: str, hoofdletter: bool = False) -> str:

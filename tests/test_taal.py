@@ -4,7 +4,8 @@ The sentences: `samenvatting`, `uitleg[].tekst` and `uitleg[].conclusie` (the st
 `signaleringen[].tekst`, `uitgesloten_onderdelen[].reden`, `waarschuwingen[].tekst`,
 `resultaatgebieden[].naam` and `alternatieven[].tekst` (fields that are absent are skipped), of the advies
 for every casus of the library (`casussen/*.yaml`), of synthetic casussen from the project's generator
-(`cli.genereer`) and of random casussen from `tests.strategies` (derandomized: the same ones every run).
+(`cli.genereer`) and of random casussen from `tests.strategies` (derandomized: the same ones every run); and the
+help text under every field of the form "Advies aanvragen" (`api/web/hulpteksten.yaml`).
 
 Before any check the member ids of the casus are taken out of its sentences: they are the user's pseudonyms
 ("moeder", "kind_2", "ex-partner"), not our language. Then:
@@ -44,6 +45,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, Phase, given, settings
 
+from api.web.hulpteksten import hulpteksten
 from cli.genereer import synthetische_casussen
 from engine import standaard_engine
 from tests.strategies import casussen
@@ -133,9 +135,18 @@ def _casussen() -> Iterator[tuple[str, dict[str, Any], bool]]:
         yield f"tests.strategies, willekeurige casus {i}", casus, i % 3 == 0
 
 
+def _hulpteksten() -> Iterator[tuple[str, str]]:
+    """(where, text) for the help under every field of the form "Advies aanvragen"."""
+    teksten = hulpteksten()
+    for groep, velden in (("velden", teksten.velden), ("gezinslid", teksten.gezinslid)):
+        for veld, hulp in velden.items():
+            yield f"api/web/hulpteksten.yaml, {groep}.{veld}", hulp.tekst
+
+
 @pytest.fixture(scope="module")
 def zinnen() -> list[Zin]:
-    """Every distinct sentence (after taking out member ids), with the first place it occurs."""
+    """Every distinct sentence (after taking out member ids), with the first place it occurs; then the help texts
+    of the form (they name no member, so nothing is taken out)."""
     engine = standaard_engine()
     gezien: dict[str, Zin] = {}
     for naam, casus, alternatieven in _casussen():
@@ -146,6 +157,10 @@ def zinnen() -> list[Zin]:
             schoon = _zonder_leden(tekst, ids)
             gezien.setdefault(schoon, Zin(tekst, schoon, f"{naam}, {veld}", invoer))
     assert len(gezien) > 100, "too few sentences: did the advies fields change name?"
+    hulp = list(_hulpteksten())
+    assert len(hulp) > 20, "too few help texts: is api/web/hulpteksten.yaml read?"
+    for waar, tekst in hulp:
+        gezien.setdefault(tekst, Zin(tekst, tekst, waar))
     return list(gezien.values())
 
 

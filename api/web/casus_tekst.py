@@ -13,7 +13,7 @@ from typing import Any
 
 from api.web import pagina as p
 from engine.bronnen import bron_voluit
-from engine.taal import invoerwaarde, opsomming, veldnaam
+from engine.taal import invoerveld, invoerwaarde, opsomming, veldnaam
 
 __all__ = ["Lidregel", "CasusTekst", "casus_in_woorden", "bron_in_woorden", "afwijkingen_in_woorden", "datum", "klok",
            "tijdstip"]
@@ -99,23 +99,23 @@ def casus_in_woorden(casus: dict[str, Any]) -> CasusTekst:
         ("Casus", [("Casusnummer", str(casus.get("casus_id", ""))),
                    ("Peildatum", datum(casus.get("peildatum", ""))),
                    ("Woonplaats", invoerwaarde(casus.get("woonplaats", "rotterdam")))]),
-        ("Geweld", [("Binnen de huiselijke kring", ja_nee(geweld.get("binnen_huiselijke_kring"))),
-                    ("Structureel", ja_nee(geweld.get("structureel"))),
+        ("Geweld", [(invoerveld("binnen_huiselijke_kring", True), ja_nee(geweld.get("binnen_huiselijke_kring"))),
+                    (invoerveld("structureel", True), ja_nee(geweld.get("structureel"))),
                     ("Vormen van geweld",
                      opsomming(invoerwaarde(v) for v in geweld.get("vormen") or []) or "geen genoemd"),
-                    ("Intieme terreur", ja_nee(geweld.get("intieme_terreur")))]),
+                    (invoerveld("intieme_terreur", True), ja_nee(geweld.get("intieme_terreur")))]),
         ("Veiligheid en vaardigheden", [("Veiligheidsniveau", invoerwaarde(veiligheid.get("niveau", ""))),
-                                        ("Acuut gevaar", ja_nee(veiligheid.get("acuut"))),
+                                        (invoerveld("acuut", True), ja_nee(veiligheid.get("acuut"))),
                                         ("Vaardigheden", invoerwaarde(casus.get("vaardigheden", "")))]),
         ("Wonen en bestaande zorg", [
-            ("Dak- of thuisloos", ja_nee(wonen.get("dakloos"))),
-            ("Zelfstandig wonen is veilig", ja_nee(wonen.get("zelfstandig_wonen_veilig", True))),
-            ("Nabijheid van hulp, dag en nacht, nodig", ja_nee(wonen.get("nabijheid_24u_nodig"))),
+            (invoerveld("dakloos", True), ja_nee(wonen.get("dakloos"))),
+            (invoerveld("zelfstandig_wonen_veilig", True), ja_nee(wonen.get("zelfstandig_wonen_veilig", True))),
+            (invoerveld("nabijheid_24u_nodig", True), ja_nee(wonen.get("nabijheid_24u_nodig"))),
             ("Bestaande Wmo-zorg", invoerwaarde(casus.get("bestaande_wmo_zorg", "geen")))]),
         ("Signalen en inzet", [
             ("Signalen", opsomming(invoerwaarde(s) for s in casus.get("signalen") or []) or "geen"),
             ("Verwachte duur", f"{duur} {'maand' if duur == 1 else 'maanden'}"),
-            ("Specialistische hulp nodig", ja_nee(inzet.get("specialistisch")))]),
+            (invoerveld("specialistisch", True), ja_nee(inzet.get("specialistisch")))]),
     ]
     return CasusTekst([_lid(lid) for lid in casus.get("leden") or []], groepen)
 

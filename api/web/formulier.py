@@ -1,8 +1,9 @@
 """The casus form: every choice read from the Casus model, form fields to a casus dict, errors to fields.
 
 Field names follow the contract's paths with `-` for `.` and `[i]` (`leden-0-leeftijd`, `geweld-vormen`),
-and so do the HTML ids, so an error's `veld` (`leden[0].leeftijd`) finds its input. The form never asks
-for a name, BSN, address or birth date: it has no such field, and the model refuses them anyway.
+and so do the HTML ids, so an error's `veld` (`leden[0].leeftijd`) finds its input. Under its label each field
+has its help text (`hulp`, from api/web/hulpteksten.yaml). The form never asks for a name, BSN, address or birth
+date: it has no such field, and the model refuses them anyway.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel
 
+from api.web.hulpteksten import hulp
 from engine.casus import Casus, Geweld, Inzet, Lid, Veiligheid, Woonsituatie
 from engine.errors import PERSOONSGEGEVEN_BEGIN, Fout
 from engine.identifiers import is_direct_identifier
+from engine.taal import invoerveld, invoerwaarde
 
-__all__ = ["Keuze", "Formulier", "LEEG_LID_RIJEN", "MAX_RIJEN", "lees_formulier", "html_id", "keuzes", "vlaggen",
-           "vormfouten"]
+__all__ = ["Keuze", "Formulier", "LEEG_LID_RIJEN", "MAX_RIJEN", "lees_formulier", "html_id", "hulp", "keuzes",
+           "vlaggen", "vormfouten"]
 
 LEEG_LID_RIJEN = 2  # empty member rows shown after the filled ones (adding more needs JavaScript)
 MAX_RIJEN = 30
@@ -31,7 +34,8 @@ class Keuze:
 
 
 def _label(waarde: str) -> str:
-    tekst = waarde.replace("_", " ")
+    """A choice in words (engine/taal.py): 'Psychische problemen (ggz)', 'Semimurale zorg'."""
+    tekst = invoerwaarde(waarde)
     return tekst[:1].upper() + tekst[1:]
 
 
@@ -50,7 +54,7 @@ def vlaggen(model: type[BaseModel], uitgezonderd: tuple[str, ...] = ()) -> list[
     out = []
     for naam, info in model.model_fields.items():
         if info.annotation is bool and not info.is_required() and naam not in uitgezonderd:
-            out.append((naam, _label(naam), bool(info.default)))
+            out.append((naam, invoerveld(naam, hoofdletter=True), bool(info.default)))
     return out
 
 

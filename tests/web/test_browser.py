@@ -26,12 +26,14 @@ def test_sign_in_fill_in_the_form_and_read_the_advies(browser: Any, server: str)
         assert "moet een geheel getal zijn" in melding.inner_text()
         controleer(pagina, "advies-formulier-melding")
         assert leeftijd.get_attribute("aria-invalid") == "true"
-        assert "fout-leden-0-leeftijd" in (leeftijd.get_attribute("aria-describedby") or "")
+        # the error first, then the field's help text (api/web/hulpteksten.yaml), as the server writes it
+        assert leeftijd.get_attribute("aria-describedby") == "fout-leden-0-leeftijd hulp-leden-0-leeftijd"
         assert pagina.locator("#fout-casus_id").count() == 0  # untouched fields are not judged yet
         leeftijd.fill("36")
         leeftijd.press("Tab")
         melding.wait_for(state="detached")
         assert leeftijd.get_attribute("aria-invalid") is None
+        assert leeftijd.get_attribute("aria-describedby") == "hulp-leden-0-leeftijd"  # the help stays
 
         # Submitting an incomplete form shows the errors next to the fields.
         pagina.get_by_label("Casusnummer (pseudoniem)").fill("BROWSER-1")
@@ -49,6 +51,10 @@ def test_sign_in_fill_in_the_form_and_read_the_advies(browser: Any, server: str)
         pagina.check("input[name='leden-1-rollen'][value='pleger']")
         pagina.uncheck("#leden-1-meewerkend")
         pagina.get_by_role("button", name="Gezinslid toevoegen").click()
+        # the added row has its own help texts, each field described by its own copy
+        assert pagina.locator("#leden-3-leeftijd").get_attribute("aria-describedby") == "hulp-leden-3-leeftijd"
+        assert pagina.locator("#hulp-leden-3-leeftijd").is_visible()
+        assert pagina.locator("#leden-3-rollen").get_attribute("aria-describedby") == "hulp-leden-3-rollen"
         pagina.fill("#leden-3-id", "zoon")
         pagina.fill("#leden-3-leeftijd", "6")
         pagina.check("input[name='leden-3-rollen'][value='getuige']")

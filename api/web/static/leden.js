@@ -38,7 +38,11 @@
         if (v) { el.setAttribute(a, v.split(oud).join("leden-" + index + "-")); }
       });
       el.removeAttribute("aria-invalid");
-      el.removeAttribute("aria-describedby");
+      // the copied errors go; the help texts stay, pointing at the new row's own copies (hulp-leden-<index>-...)
+      var beschreven = (el.getAttribute("aria-describedby") || "").split(" ").filter(function (x) {
+        return x && x.indexOf("fout-") !== 0;
+      }).map(function (x) { return x.split(oud).join("leden-" + index + "-"); });
+      if (beschreven.length) { el.setAttribute("aria-describedby", beschreven.join(" ")); } else { el.removeAttribute("aria-describedby"); }
     });
     kopie.querySelectorAll("p.fout").forEach(function (p) { p.remove(); });
     kopie.querySelectorAll("input[type=text]").forEach(function (el) { el.value = ""; });

@@ -29,7 +29,8 @@
     var beschreven = (el.getAttribute("aria-describedby") || "").split(" ").filter(function (x) {
       return x && x.indexOf("fout-" + id) !== 0;
     });
-    var anker = el.tagName === "FIELDSET" ? el.querySelector("legend") : el;
+    // in a fieldset the errors go under its legend and its help text (the server puts them there too)
+    var anker = el.tagName === "FIELDSET" ? (el.querySelector(":scope > .hulpblok") || el.querySelector("legend")) : el;
     meldingen.slice().reverse().forEach(function (m, n) {
       var p = document.createElement("p");
       var nummer = meldingen.length - n;
@@ -39,7 +40,8 @@
       p.appendChild(document.createTextNode(m));
       anker.insertAdjacentElement("afterend", p);
     });
-    meldingen.forEach(function (m, n) { beschreven.push("fout-" + id + (n > 0 ? "-" + (n + 1) : "")); });
+    // errors first, then the help text, as the server writes aria-describedby
+    beschreven = meldingen.map(function (m, n) { return "fout-" + id + (n > 0 ? "-" + (n + 1) : ""); }).concat(beschreven);
     if (meldingen.length) { el.setAttribute("aria-invalid", "true"); } else { el.removeAttribute("aria-invalid"); }
     if (beschreven.length) { el.setAttribute("aria-describedby", beschreven.join(" ")); } else { el.removeAttribute("aria-describedby"); }
   }
