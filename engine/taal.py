@@ -21,6 +21,7 @@ __all__ = [
     "PERCEEL_BIJVOEGLIJK",
     "RISICO",
     "aantal",
+    "telling",
     "getal",
     "label",
     "opsomming",
@@ -202,6 +203,11 @@ def aantal(n: int, enkelvoud: str, meervoud: str) -> str:
     """'1 kind', '3 kinderen', 'geen kinderen'."""
     if n == 0:
         return f"geen {meervoud}"
+    return f"{n} {enkelvoud if n == 1 else meervoud}"
+
+
+def telling(n: int, enkelvoud: str, meervoud: str) -> str:
+    """'1 casus', '0 casussen', '3 casussen' (a count in a table or a progress line: a digit, also for 0)."""
     return f"{n} {enkelvoud if n == 1 else meervoud}"
 
 

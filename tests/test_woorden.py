@@ -108,3 +108,21 @@ def test_a_form_error_says_what_to_do(soort: str, begin: str) -> None:
 def test_the_report_shows_scenario_values_as_the_editor_does() -> None:
     pagina = html({**_RAPPORT, "parameters": {"tarieven.overhead_kinderen": 3.5, "uren.extra": [0.75, 1.5, 3]}})
     assert "= <code>3,5</code>" in pagina and "<code>[0,75; 1,5; 3]</code>" in pagina
+
+
+def test_a_count_has_the_right_plural() -> None:
+    from engine.taal import telling
+
+    assert telling(1, "casus", "casussen") == "1 casus"
+    assert telling(0, "casus", "casussen") == "0 casussen" and telling(3, "stap", "stappen") == "3 stappen"
+
+
+def test_no_page_template_writes_a_count_before_a_fixed_plural() -> None:
+    """'{{ n }} casussen' reads '1 casussen' for one: counts go through the `telling` filter."""
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parents[1] / "api" / "web" / "templates"
+    meervouden = r"(adviezen|casussen|besluiten|reviews|stappen|kinderen|volwassenen|regels|dagen|weken|maanden)"
+    for pad in templates.glob("*.html"):
+        for regel in pad.read_text(encoding="utf-8").splitlines():
+            assert not re.search(r"\}\}\s+" + meervouden + r"\b", regel), (pad.name, regel.strip()[:120])

@@ -24,7 +24,7 @@ from api.deps import ApiFout, lees_body
 from api.models import utc
 from api.oidc import Aanbieder, oidc_key_id
 from api.web.sessies import COOKIE, INACTIEF, csrf_klopt, csrf_token, vind_sessie
-from engine.taal import euro, getal, invoerwaarde, label, veldnaam, waarde_in_woorden
+from engine.taal import euro, getal, invoerwaarde, label, telling, veldnaam, waarde_in_woorden
 
 __all__ = ["templates", "pagina", "fout", "csrf_voor", "cookie", "formulier", "wie_is", "aanbieder", "sessie_geldig",
            "naar_aanmelden", "volgende_pagina",
@@ -92,6 +92,7 @@ templates.env.filters["waarde"] = waarde
 templates.env.filters["euro"] = euro
 templates.env.filters["invoerwaarde"] = invoerwaarde
 templates.env.filters["veldnaam"] = veldnaam
+templates.env.filters["telling"] = telling  # {{ n|telling("casus", "casussen") }}
 templates.env.filters["waarde_in_woorden"] = waarde_in_woorden
 _API_PADEN = ("/v1/", "/health", "/docs", "/redoc", "/openapi.json", "/static/")
 
