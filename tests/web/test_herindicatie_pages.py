@@ -147,7 +147,7 @@ def test_besluit_post_redirect_get_with_its_message_in_the_section(client: TestC
     aanmelden(client, "indicatiesteller")
     adres = f"/advies/{advies['advies_id']}"
     pagina = client.get(adres).text
-    assert f'action="{adres}/besluit#besluit"' in pagina
+    assert f'action="{adres}/besluit#besluit-fouten"' in pagina  # the summary's focusable heading
     response = client.post(f"{adres}/besluit", data={"csrf": csrf(pagina), "keuze": "akkoord"}, follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == f"{adres}?besluit=vastgelegd#besluit"
     html = client.get(response.headers["location"]).text
