@@ -126,3 +126,19 @@ def test_no_page_template_writes_a_count_before_a_fixed_plural() -> None:
     for pad in templates.glob("*.html"):
         for regel in pad.read_text(encoding="utf-8").splitlines():
             assert not re.search(r"\}\}\s+" + meervouden + r"\b", regel), (pad.name, regel.strip()[:120])
+
+
+@pytest.mark.parametrize(("melding", "sleutel", "opdracht"), [
+    ("verplicht veld ontbreekt", "casus_id", "vul dit veld in"),
+    ("verplicht veld ontbreekt", "veiligheid-niveau", "maak een keuze"),
+    ("verplicht veld ontbreekt", "leden", "vul ten minste één gezinslid in, met een pseudoniem en een leeftijd"),
+    ("moet tussen 0 en 120 liggen", "leden-0-leeftijd", "vul een getal van 0 tot en met 120 in"),
+    ("moet minstens 1 zijn", "inzet-verwachte_duur_maanden", "vul een getal van ten minste 1 in"),
+    ("moet een geheel getal zijn", "leden-0-leeftijd", "vul een heel getal in, zonder komma (bijvoorbeeld 36)"),
+    ("moet een van de volgende waarden zijn: laag, midden, hoog", "veiligheid-niveau", "kies een van de mogelijkheden"),
+    ("dit lijkt een BSN", "casus_id", "dit lijkt een BSN"),  # anything else as the model says it
+])
+def test_a_casus_error_on_the_form_says_what_to_do(melding: str, sleutel: str, opdracht: str) -> None:
+    from api.web.formulier import als_opdracht
+
+    assert als_opdracht(melding, sleutel) == opdracht

@@ -204,6 +204,28 @@ def _vlaggen(w: dict[str, Any], velden: dict[str, list[str]], groep: str,
 
 
 _LID = re.compile(r"^leden\[(\d+)\]")
+_KEUZEVELDEN = frozenset({"woonplaats", "vaardigheden", "bestaande_wmo_zorg", "geweld-binnen_huiselijke_kring",
+                          "geweld-structureel", "veiligheid-niveau"})  # radio buttons: one is chosen
+_TUSSEN = re.compile(r"^moet tussen (-?\d+) en (-?\d+) liggen$")
+_MINSTENS = re.compile(r"^moet (minstens|hoogstens) (-?\d+) zijn$")
+
+
+def als_opdracht(melding: str, sleutel: str) -> str:
+    """The model's message for an API client ('verplicht veld ontbreekt', 'moet tussen 0 en 120 liggen') as what
+    to do on the form ('maak een keuze', 'vul een getal van 0 tot en met 120 in'); any other message as it is."""
+    if melding == "verplicht veld ontbreekt":
+        if sleutel == "leden":
+            return "vul ten minste één gezinslid in, met een pseudoniem en een leeftijd"
+        return "maak een keuze" if sleutel in _KEUZEVELDEN else "vul dit veld in"
+    if melding == "moet een geheel getal zijn":
+        return "vul een heel getal in, zonder komma (bijvoorbeeld 36)"
+    if melding.startswith("moet een van de volgende waarden zijn"):
+        return "kies een van de mogelijkheden"
+    if tussen := _TUSSEN.match(melding):
+        return f"vul een getal van {tussen[1]} tot en met {tussen[2]} in"
+    if grens := _MINSTENS.match(melding):
+        return f"vul een getal van {'ten minste' if grens[1] == 'minstens' else 'ten hoogste'} {grens[2]} in"
+    return melding
 
 
 def koppel_fouten(formulier: Formulier, fouten: list[Fout], rijen: list[int]) -> None:
@@ -216,8 +238,9 @@ def koppel_fouten(formulier: Formulier, fouten: list[Fout], rijen: list[int]) ->
         sleutel = html_id(veld) if veld != "(casus)" else "casus_id"
         if fout.melding.startswith(PERSOONSGEGEVEN_BEGIN) and sleutel in formulier.waarden:
             formulier.waarden[sleutel] = ""  # personal data is not shown again (nor kept in the page's cache)
-        formulier.fouten.setdefault(sleutel, []).append(fout.melding)
-        formulier.samenvatting.append((sleutel, leesbaar(veld), fout.melding))
+        melding = als_opdracht(fout.melding, sleutel)
+        formulier.fouten.setdefault(sleutel, []).append(melding)
+        formulier.samenvatting.append((sleutel, leesbaar(veld), melding))
 
 
 def leesbaar(veld: str) -> str:

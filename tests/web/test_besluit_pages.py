@@ -290,7 +290,7 @@ def test_validation_as_you_go_answers_the_api_messages_by_field(client: TestClie
                                                      "leden-0-leeftijd": "oud"})
     assert response.status_code == 200
     fouten = response.json()["fouten"]
-    assert fouten["leden-0-leeftijd"] == ["moet een geheel getal zijn"]
+    assert fouten["leden-0-leeftijd"] == ["vul een heel getal in, zonder komma (bijvoorbeeld 36)"]
     assert "casus_id" in fouten and "veiligheid-niveau" in fouten
     assert rows(app, "advies") == []
     assert client.post("/advies/valideer", data={"csrf": "vals"}).status_code == 403

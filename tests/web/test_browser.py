@@ -23,7 +23,7 @@ def test_sign_in_fill_in_the_form_and_read_the_advies(browser: Any, server: str)
         leeftijd.press("Tab")
         melding = pagina.locator("#fout-leden-0-leeftijd")
         melding.wait_for(state="visible")
-        assert "moet een geheel getal zijn" in melding.inner_text()
+        assert "vul een heel getal in" in melding.inner_text().lower()
         controleer(pagina, "advies-formulier-melding")
         assert leeftijd.get_attribute("aria-invalid") == "true"
         # the error first, then the field's help text (api/web/hulpteksten.yaml), as the server writes it

@@ -131,11 +131,11 @@ def test_errors_are_shown_next_to_their_fields_keeping_values(client: TestClient
     response = _verstuur(client, data)
     assert response.status_code == 422
     html = response.text
-    assert 'id="fout-leden-1-leeftijd"' in html and "moet een geheel getal zijn" in html
+    assert 'id="fout-leden-1-leeftijd"' in html and "vul een heel getal in" in html
     assert re.search(r'id="leden-1-leeftijd"[^>]*value="oud"[^>]*aria-invalid="true"', html.replace("\n", " "))
     assert 'aria-describedby="fout-leden-1-leeftijd' in html
     assert 'id="fout-veiligheid-niveau"' in html and 'href="#veiligheid-niveau"' in html
-    assert "Gezinslid 2, leeftijd: moet een geheel getal zijn" in html  # the summary, in words
+    assert "Gezinslid 2, leeftijd: vul een heel getal in" in html  # the summary, in words
     assert 'value="moeder"' in html
     assert rows(app, "advies") == []
 
