@@ -19,10 +19,13 @@ exactly the columns of `AdviesRecord`'s table, so the ORM model stays the one de
 
 The one read on the hot path is here too: `vorige`, the newest stored advies of a casus (herindicatie,
 api/herindicatie.py), looked up on every POST while the engine evaluates. On PostgreSQL a few reader threads
-with their own synchronous connections answer it with a prepared statement, the advies as text decoded by
-orjson: through SQLAlchemy's pool in a worker thread it cost a pool checkout, a pre-ping, a rollback and
-the stdlib JSON decoder, together more CPU than the evaluation itself (bench-api: 217/s against 480-500/s
-without the lookup, 2026-12-01). SQLite reads it with SQLAlchemy Core in a worker thread.
+with their own synchronous connections answer it with a statement prepared on each connection, executed
+through libpq itself (`pgconn.exec_prepared`, psycopg's low-level interface; the GIL is released while it
+waits), the advies as text decoded by orjson. Through SQLAlchemy's pool in a worker thread it cost a pool
+checkout, a pre-ping, a rollback and the stdlib JSON decoder, together more CPU than the evaluation itself
+(bench-api: 217/s against 480-500/s without the lookup, 2026-12-01); psycopg's `execute` still cost ~130 µs
+of CPU per lookup, libpq's ~50 µs (same machine, same minute). SQLite reads it with SQLAlchemy Core in a
+worker thread.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from typing import Any, Protocol
 
 import orjson
 import psycopg
+from psycopg import pq
 from sqlalchemy import JSON, Engine, Integer, Table, insert, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
@@ -81,13 +85,16 @@ class AdviesOpslag(Protocol):
 
 
 _ADVIES = TABELLEN["advies"]
-# The herindicatie lookup, with and without the key filter (two statements, so each has its own plan).
-_VORIGE = (f"SELECT id, advies::text FROM {_ADVIES.name} WHERE casus_id = %s{{}} "
+# The herindicatie lookup, with and without the key filter (two statements, so each has its own plan),
+# prepared by name on every reader connection.
+_VORIGE = (f"SELECT id, advies::text FROM {_ADVIES.name} WHERE casus_id = $1{{}} "
            "ORDER BY aangemaakt DESC LIMIT 1")
-_VORIGE_VAN_SLEUTEL, _VORIGE_VAN_ALLEN = _VORIGE.format(" AND key_id = %s"), _VORIGE.format("")
+_VORIGE_VAN_SLEUTEL, _VORIGE_VAN_ALLEN = b"hg_vorige_van_sleutel", b"hg_vorige_van_allen"
+_VOORBEREID = {_VORIGE_VAN_SLEUTEL: _VORIGE.format(" AND key_id = $2").encode(),
+               _VORIGE_VAN_ALLEN: _VORIGE.format("").encode()}
 _APPLICATIE = "hg-advies-opslag"  # application_name of the writers' connections (pg_stat_activity)
 _Klus = tuple[str, tuple[Any, ...], asyncio.Future[None]]  # the statement, its values, the request waiting
-_Vraag = tuple[str, tuple[Any, ...], asyncio.Future[Any]]  # a query, its values, the request waiting for its row
+_Vraag = tuple[bytes, tuple[bytes, ...], asyncio.Future[Any]]  # a prepared statement, its values, who waits
 
 
 def _sql(tabellen: tuple[str, ...]) -> str:
@@ -142,11 +149,12 @@ class PostgresOpslag:
 
     async def vorige(self, casus_id: str, key_id: str | None) -> tuple[str, dict[str, Any]] | None:
         assert self._loop is not None, "open() first"
-        sql, waarden = (_VORIGE_VAN_ALLEN, (casus_id,)) if key_id is None else (_VORIGE_VAN_SLEUTEL, (casus_id, key_id))
+        naam, waarden = ((_VORIGE_VAN_ALLEN, (casus_id.encode(),)) if key_id is None
+                         else (_VORIGE_VAN_SLEUTEL, (casus_id.encode(), key_id.encode())))
         antwoord: asyncio.Future[Any] = self._loop.create_future()
-        self._leesrij.put((sql, waarden, antwoord))
+        self._leesrij.put((naam, waarden, antwoord))
         rij = await antwoord
-        return (rij[0], orjson.loads(rij[1])) if rij is not None else None
+        return (rij[0].decode(), orjson.loads(rij[1])) if rij is not None else None
 
     async def sluit(self) -> None:
         for _ in range(self._aantal):
@@ -222,14 +230,20 @@ class PostgresOpslag:
         return conn
 
     def _lees(self, conn: psycopg.Connection[Any]) -> None:
+        voorbereid = False  # the lookups are prepared on `conn`
         while (vraag := self._leesrij.get()) is not None:
-            sql, waarden, antwoord = vraag
+            naam, waarden, antwoord = vraag
             rij, fout = None, None
             for _poging in range(2):  # a broken connection (server restart) is replaced once
                 try:
                     if conn.broken or conn.closed:
-                        conn = self._verbind()
-                    rij, fout = conn.execute(sql, waarden, prepare=True).fetchone(), None
+                        conn, voorbereid = self._verbind(), False
+                    if not voorbereid:
+                        for sql_naam, sql in _VOORBEREID.items():
+                            _uitkomst(conn, conn.pgconn.prepare(sql_naam, sql), pq.ExecStatus.COMMAND_OK)
+                        voorbereid = True
+                    res = _uitkomst(conn, conn.pgconn.exec_prepared(naam, waarden), pq.ExecStatus.TUPLES_OK)
+                    rij, fout = ((res.get_value(0, 0), res.get_value(0, 1)) if res.ntuples else None), None
                     break
                 except psycopg.Error as exc:
                     fout = exc
@@ -239,6 +253,16 @@ class PostgresOpslag:
     def _meld(self, klaar: asyncio.Future[Any], fout: BaseException | None, uitkomst: Any = None) -> None:
         assert self._loop is not None
         self._loop.call_soon_threadsafe(_zet, klaar, fout, uitkomst)
+
+
+def _uitkomst(conn: psycopg.Connection[Any], res: pq.abc.PGresult, verwacht: pq.ExecStatus) -> pq.abc.PGresult:
+    """`res` of a libpq call when its status is `verwacht`; else psycopg's exception for it (an OperationalError
+    when the connection broke: the request answers 503)."""
+    if res.status == verwacht:
+        return res
+    if conn.pgconn.status == pq.ConnStatus.BAD:
+        raise psycopg.OperationalError("de verbinding met de database is verbroken")
+    raise psycopg.errors.error_from_result(res, encoding=conn.info.encoding)
 
 
 def _waarden(tabel: Table, rij: dict[str, Any]) -> tuple[Any, ...]:
