@@ -20,7 +20,7 @@ from sqlalchemy import Engine, select
 from api.auth import Principal
 from api.models import AdviesRecord, BesluitRecord
 from api.opslag import AdviesOpslag
-from engine.replay import redeneervolgorde, vergelijk
+from engine.replay import andere_regels, vergelijk
 
 __all__ = ["richting", "ten_opzichte_van", "vorige", "van_casus", "RICHTINGEN"]
 
@@ -50,22 +50,11 @@ def richting(voor: Mapping[str, Any], na: Mapping[str, Any]) -> str:
     return "gelijk" if bool(voor.get("vrije_trede")) == bool(na.get("vrije_trede")) else "anders"
 
 
-def _conclusies(advies: Mapping[str, Any]) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for stap in advies.get("uitleg") or ():
-        found.setdefault(stap["regel"], []).append(stap["conclusie"])
-    return found
-
-
 def ten_opzichte_van(voor: Mapping[str, Any], na: Mapping[str, Any]) -> dict[str, Any]:
     """`ten_opzichte_van_vorige` of `na` against the earlier advies `voor` of the same casus."""
-    verschil = vergelijk(voor, na)
-    regels: list[str] = []
-    if voor.get("uitleg") != na.get("uitleg"):  # equal steps: no rule concluded otherwise (the usual case)
-        c_voor, c_na = _conclusies(voor), _conclusies(na)
-        regels = [r for r in redeneervolgorde(list(c_voor), list(c_na)) if c_voor.get(r) != c_na.get(r)]
+    verschil = vergelijk(voor, na)  # with the rules when a contract field changed; else the rules alone
     return {"richting": richting(voor, na), "wijzigingen": verschil.wijzigingen if verschil else {},
-            "regels": regels}
+            "regels": verschil.regels if verschil else andere_regels(voor, na)}
 
 
 def _eigen_sleutel(wie: Principal) -> str | None:

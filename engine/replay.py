@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CONTRACT_VELDEN",
+    "andere_regels",
     "redeneervolgorde",
     "GEEN",
     "VERDEELD",
@@ -158,9 +159,16 @@ def vergelijk(voor: Mapping[str, Any], na: Mapping[str, Any]) -> CasusVerschil |
             wijzigingen[veld] = [oud, nieuw]
     if not wijzigingen:
         return None
+    return CasusVerschil(na.get("casus_id", voor.get("casus_id")), wijzigingen, andere_regels(voor, na))
+
+
+def andere_regels(voor: Mapping[str, Any], na: Mapping[str, Any]) -> list[str]:
+    """The rules whose conclusions differ between two advies, in reasoning order (none when the steps are
+    equal, the usual case of a herindicatie)."""
+    if voor.get("uitleg") == na.get("uitleg"):
+        return []
     c_voor, c_na = _conclusies(voor), _conclusies(na)
-    regels = [r for r in redeneervolgorde(list(c_voor), list(c_na)) if c_voor.get(r) != c_na.get(r)]
-    return CasusVerschil(na.get("casus_id", voor.get("casus_id")), wijzigingen, regels)
+    return [r for r in redeneervolgorde(list(c_voor), list(c_na)) if c_voor.get(r) != c_na.get(r)]
 
 
 def _sleutel(value: Any) -> str:

@@ -14,6 +14,7 @@ __all__ = [
     "INVOERWAARDEN",
     "INVOERVELDEN",
     "invoerveld",
+    "met_hoofdletter",
     "VELDNAMEN",
     "invoerwaarde",
     "veldnaam",
@@ -153,14 +154,19 @@ def invoerwaarde(code: object) -> str:
 def invoerveld(naam: str, hoofdletter: bool = False) -> str:
     """A yes/no question of the casus in words ('acuut gevaar'; with `hoofdletter` 'Acuut gevaar')."""
     tekst = INVOERVELDEN.get(naam) or naam.replace("_", " ")
-    return tekst[:1].upper() + tekst[1:] if hoofdletter else tekst
+    return met_hoofdletter(tekst) if hoofdletter else tekst
 
 
 def veldnaam(pad: str, hoofdletter: bool = False) -> str:
     """A field of the advies in words ('vrije trede', with `hoofdletter` 'Vrije trede'); an unknown path as
     its words ('budget, iets nieuws')."""
     naam = VELDNAMEN.get(pad) or pad.replace("_", " ").replace(".", ", ")
-    return naam[:1].upper() + naam[1:] if hoofdletter else naam
+    return met_hoofdletter(naam) if hoofdletter else naam
+
+
+def met_hoofdletter(tekst: str) -> str:
+    """The text with its first letter upper case ('vrije trede' -> 'Vrije trede')."""
+    return tekst[:1].upper() + tekst[1:]
 
 
 def waarde_in_woorden(waarde: object) -> str:

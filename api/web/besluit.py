@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from api.routes.besluiten import afwijkingen
 from api.schemas import BesluitIn, Perceel, Resultaatgebied, Route
 from api.web.pagina import melding
-from engine.taal import label, veldnaam
+from engine.taal import label, met_hoofdletter, veldnaam
 
 __all__ = ["BesluitFormulier"]
 
@@ -24,8 +24,7 @@ _VELDEN = {**{v: veldnaam(v, hoofdletter=True) for v in ("route", "perceel", "pa
 
 
 def _label(waarde: object) -> str:
-    tekst = label(waarde)
-    return tekst[:1].upper() + tekst[1:]
+    return met_hoofdletter(label(waarde))
 
 
 @dataclass

@@ -18,7 +18,7 @@ from api.web.hulpteksten import hulp
 from engine.casus import Casus, Geweld, Inzet, Lid, Veiligheid, Woonsituatie
 from engine.errors import PERSOONSGEGEVEN_BEGIN, Fout
 from engine.identifiers import is_direct_identifier
-from engine.taal import invoerveld, invoerwaarde
+from engine.taal import invoerveld, invoerwaarde, met_hoofdletter
 
 __all__ = ["Keuze", "Formulier", "LEEG_LID_RIJEN", "MAX_RIJEN", "lees_formulier", "html_id", "hulp", "keuzes",
            "vlaggen", "vormfouten"]
@@ -35,8 +35,7 @@ class Keuze:
 
 def _label(waarde: str) -> str:
     """A choice in words (engine/taal.py): 'Psychische problemen (ggz)', 'Semimurale zorg'."""
-    tekst = invoerwaarde(waarde)
-    return tekst[:1].upper() + tekst[1:]
+    return met_hoofdletter(invoerwaarde(waarde))
 
 
 def keuzes(model: type[BaseModel], naam: str) -> list[Keuze]:
@@ -251,8 +250,7 @@ def leesbaar(veld: str) -> str:
     if lid:
         rest = veld[lid.end():].lstrip(".")
         veld = f"Gezinslid {int(lid.group(1)) + 1}" + (f", {rest}" if rest else "")
-    tekst = veld.replace(".", ", ").replace("_", " ")
-    return tekst[:1].upper() + tekst[1:]
+    return met_hoofdletter(veld.replace(".", ", ").replace("_", " "))
 
 
 _LID_VELD = re.compile(r"leden-(\d+)-(.+)")
