@@ -31,10 +31,10 @@ from api.routes import advies, beheer, besluiten, casussen, document, replay, ru
 from api.schemas import Gezondheid
 from api.settings import Settings
 from api.web import routes as web
-from engine import standaard_engine
 from engine.casus import Casus
 from engine.errors import persoonsgegeven_melding
 from engine.persoonsgegevens import in_id
+from rules import standaard_engine
 
 __all__ = ["create_app"]
 

@@ -66,10 +66,10 @@ def _zet(db: Engine, job_id: str, **waarden: Any) -> None:
 
 def voer_uit(database_url: str, job_id: str, scenario_data: dict[str, Any], casussen: list[dict[str, Any]]) -> None:
     """Run one job (in the replay process): replay every casus, write progress, then the report."""
-    from engine import standaard_engine
     from engine.casus import parse_casus
     from engine.replay import ReplayTelling, replay_casus, scenario_rulesets
     from engine.scenario import scenario_uit
+    from rules import standaard_engine
 
     db = make_engine(database_url)
     try:

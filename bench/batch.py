@@ -38,8 +38,8 @@ def _check(invoer: Path, uitvoer: Path) -> None:
 
 
 def _decision_cost(casussen: list[dict[str, object]]) -> tuple[float, float]:
-    from engine import standaard_engine
     from engine.casus import parse_casus
+    from rules import standaard_engine
     from tests import oracle
 
     engine = standaard_engine()

@@ -26,8 +26,8 @@ IN_PROCESS_BELOW = 2 * CHUNK
 
 def verwerk_regel(regel: bytes, alternatieven: bool = False) -> tuple[bytes, bool]:
     """One input line to one output line; the flag says whether the line was refused."""
-    from engine import standaard_engine
     from engine.casus import parse_casus
+    from rules import standaard_engine
 
     casus_id: Any = None  # only a vetted pseudonym is repeated: never a name or a possible BSN
     try:

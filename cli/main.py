@@ -37,7 +37,7 @@ def _onleesbaar(bestand: object, exc: OSError | UnicodeDecodeError) -> str:
 
 
 def _advies_voor_document(document: object, alternatieven: bool = False) -> dict[str, object]:
-    from engine import standaard_engine
+    from rules import standaard_engine
 
     try:
         return standaard_engine().advies_voor(casus_uit_document(document), alternatieven=alternatieven)

@@ -48,8 +48,8 @@ def _datum(optie: str, waarde: str | None) -> dt.date | None:
         datum = dt.date.fromisoformat(waarde)
     except ValueError:
         raise _stop(f"{optie}: ongeldige datum '{waarde}'; gebruik JJJJ-MM-DD") from None
-    from engine import standaard_engine
     from engine.parameters import GeenRegelsetFout
+    from rules import standaard_engine
 
     try:
         standaard_engine().version_for(datum)
@@ -60,6 +60,7 @@ def _datum(optie: str, waarde: str | None) -> dt.date | None:
 
 def _scenario(pad: Path | None, basis: dt.date | None, na: dt.date | None) -> Any:
     from engine.scenario import Scenario, ScenarioFout, lees_scenario
+    from rules import standaard_engine
 
     if pad is None:
         if basis is None and na is None:
@@ -75,7 +76,7 @@ def _scenario(pad: Path | None, basis: dt.date | None, na: dt.date | None) -> An
     if not pad.is_file():
         raise _stop(f"--scenario: het bestand {pad} bestaat niet")
     try:
-        return lees_scenario(pad)
+        return lees_scenario(pad, standaard_engine())
     except ScenarioFout as exc:
         typer.echo(f"{pad}: ongeldig scenario", err=True)
         for fout in exc.fouten:
@@ -135,7 +136,7 @@ def _umask() -> int:
 def _tabel_tekst(report: dict[str, Any], naar_terminal: bool) -> bytes:
     from rich.console import Console
 
-    from cli.replay_report import tabel
+    from rapport.tekst import tabel
 
     buffer = io.StringIO()
     breedte = Console().width if naar_terminal else 120
@@ -180,7 +181,7 @@ def replay(
     telling, ongeldig = ReplayTelling(), []
     with _uitvoer(uit) as doel, _Voortgang(voortgang, omvang, soort) as balk:
         if formaat is Formaat.csv:
-            from cli.replay_report import csv_kop
+            from rapport.tekst import csv_kop
 
             doel.write(csv_kop().encode())
 
@@ -228,11 +229,11 @@ def _rapport(telling: Any, scenario: Any, basis: dt.date | None, na: dt.date | N
 
 def _weergave(report: dict[str, Any], formaat: Formaat, naar_terminal: bool) -> bytes:
     if formaat is Formaat.json:
-        from cli.replay_report import json_bytes
+        from rapport.tekst import json_bytes
 
         return json_bytes(report)
     if formaat is Formaat.html:
-        from cli.replay_html import html
+        from rapport.html import html
 
         return html(report).encode()
     return _tabel_tekst(report, naar_terminal)

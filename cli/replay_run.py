@@ -22,10 +22,10 @@ from typing import Any
 import orjson
 
 from cli.invoer import casus_uit_document, lees_document
-from cli.replay_report import csv_ongeldig, csv_rij, csv_tekst
 from engine.errors import CasusFout, Fout, translate_json_error
 from engine.parameters import GeenRegelsetFout
 from engine.replay import ReplayTelling, replay_casus
+from rapport.tekst import csv_ongeldig, csv_rij, csv_tekst
 
 __all__ = ["CHUNK", "Chunk", "Deel", "Opdracht", "bestand_chunks", "jsonl_chunks", "regelsets", "replay_delen",
            "verwerk", "voorbereiden"]
@@ -107,7 +107,7 @@ def regelsets(peildatum: dt.date) -> tuple[Any, Any]:
     """The (base, scenario) compiled rulesets for a casus with this peildatum (cached per process)."""
     found = _rulesets.get(peildatum)
     if found is None:
-        from engine import standaard_engine
+        from rules import standaard_engine
 
         engine, o = standaard_engine(), _opdracht
         basis = engine.ruleset(o.basis_peildatum or peildatum)
@@ -119,7 +119,7 @@ def regelsets(peildatum: dt.date) -> tuple[Any, Any]:
 def voorbereiden(opdracht: Opdracht) -> None:
     """Compile, in the parent, the rulesets of every version the replay can meet: a scenario that does
     not fit a version fails here (ParameterFout) before any work, and forked workers inherit them."""
-    from engine import standaard_engine
+    from rules import standaard_engine
 
     _zet(opdracht)
     for versie in standaard_engine().tree.versions:

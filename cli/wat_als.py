@@ -58,10 +58,10 @@ def _wijzigingen(zet: Sequence[str]) -> list[tuple[str, Any]]:
 
 
 def _advies_paar(document: object, wijzigingen: list[tuple[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]]:
-    from engine import standaard_engine
     from engine.casus import parse_casus
     from engine.parameters import GeenRegelsetFout
     from engine.wat_als import PadFout, pas_toe
+    from rules import standaard_engine
 
     try:
         voor = parse_casus(document)
@@ -94,7 +94,7 @@ def _toon(rapport: Mapping[str, Any]) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from cli.replay_report import waarde_tekst
+    from rapport.tekst import waarde_tekst
 
     console = Console(highlight=False)
     gezet = ", ".join(f"{z['veld']} = {orjson.dumps(z['waarde']).decode()}" for z in rapport["zet"])

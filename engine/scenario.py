@@ -59,7 +59,7 @@ class ScenarioFout(ValueError):
         return {"fouten": [f.as_dict() for f in self.fouten]}
 
 
-def lees_scenario(pad: Path, engine: Engine | None = None) -> Scenario:
+def lees_scenario(pad: Path, engine: Engine) -> Scenario:
     """Read and validate a scenario file (`.json` as JSON, anything else as YAML)."""
     try:
         tekst = pad.read_bytes()
@@ -74,16 +74,12 @@ def lees_scenario(pad: Path, engine: Engine | None = None) -> Scenario:
     return scenario_uit(data, engine)
 
 
-def scenario_uit(data: object, engine: Engine | None = None, peildatum: dt.date | None = None) -> Scenario:
-    """Validate raw (JSON/YAML-loaded) scenario data against `engine` (default: the standard engine).
+def scenario_uit(data: object, engine: Engine, peildatum: dt.date | None = None) -> Scenario:
+    """Validate raw (JSON/YAML-loaded) scenario data against `engine`.
 
     Parameters are checked against the tree in force on the scenario's own `peildatum`, else on
     `peildatum`, else on the newest version. The baseline is never changed (overrides apply to copies).
     """
-    if engine is None:
-        from engine import standaard_engine
-
-        engine = standaard_engine()
     if not isinstance(data, Mapping):
         raise ScenarioFout([Fout(SCENARIO, "het scenario moet een YAML- of JSON-object zijn (velden tussen { })")])
     fouten = _onbekende_sleutels(data)

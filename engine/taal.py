@@ -7,7 +7,11 @@ these helpers. Labels are language, not policy, so they live here and not in the
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
 
 __all__ = [
     "LABELS",
@@ -233,3 +237,28 @@ def opsomming(items: Iterable[str]) -> str:
     if len(lijst) == 1:
         return lijst[0]
     return ", ".join(lijst[:-1]) + " en " + lijst[-1]
+
+
+def toon_getal(x: int | float) -> str:
+    """A number as a form shows it: 3,5; 0,75; 12 (`getal`). `getal` rounds to two decimals for reading; a
+    form field is typed back, so a value with more decimals keeps them all (0,125)."""
+    tekst = getal(x)
+    if isinstance(x, float) and math.isfinite(x) and float(tekst.replace(",", ".")) != x:
+        tekst = format(Decimal(repr(x)), "f").replace(".", ",")
+    return tekst
+
+
+def _is_getal(waarde: Any) -> bool:
+    return isinstance(waarde, int | float) and not isinstance(waarde, bool)
+
+
+def parameterwaarde_tekst(waarde: Any) -> str:
+    """A parameter value as the scenario form shows it and one types it back: a number with a decimal comma
+    (2, 2,5), a list of numbers with semicolons ([0,75; 1,5; 3], null where a value is absent), anything else
+    as YAML flow (= JSON): true, null. A list of one number stays YAML ([2.5]): "[2,5]" would read as two."""
+    if _is_getal(waarde):
+        return toon_getal(waarde)
+    if (isinstance(waarde, list) and len(waarde) > 1
+            and all(w is None or _is_getal(w) for w in waarde)):
+        return "[" + "; ".join("null" if w is None else toon_getal(w) for w in waarde) + "]"
+    return json.dumps(waarde, ensure_ascii=False)

@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from engine import standaard_engine
 from engine.casus import parse_casus
 from engine.dsl import CompileError, F, P, fact
 from engine.durable_adapter import DurableRuleset, EngineError
 from engine.facts import FactError, encode_fact, encode_value
+from rules import standaard_engine
 
 BASIS: dict[str, Any] = {
     "casus_id": "ADAPTER-1",
@@ -234,7 +234,7 @@ def test_no_background_threads_and_no_durable_host() -> None:
     _advies(BASIS)
     assert threading.active_count() == before
     code = (
-        "import sys; from engine import standaard_engine; from engine.casus import parse_casus; "
+        "import sys; from rules import standaard_engine; from engine.casus import parse_casus; "
         "import tests.test_adapter as t; standaard_engine().advies(parse_casus(t.BASIS)); "
         "bad = [m for m in ('durable', 'durable.engine', 'durable.lang', 'fastapi', 'sqlmodel', 'sqlalchemy') "
         "if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)"

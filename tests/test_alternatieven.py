@@ -15,11 +15,11 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 
-from engine import standaard_engine
 from engine.alternatieven import GEVOLG_VELDEN, alternatieven
 from engine.casus import MAX_LEDEN, parse_casus
 from engine.evaluate import evaluate
 from engine.wat_als import pas_toe
+from rules import standaard_engine
 from tests import oracle
 from tests.strategies import casussen
 from tests.voorbeelden import VOORBEELD

@@ -9,10 +9,10 @@ import pytest
 import yaml
 
 import rules
-from engine import standaard_engine
 from engine.advies import assemble
 from engine.casus import parse_casus
 from engine.evaluate import evaluate_work
+from rules import standaard_engine
 
 CASUSSEN = sorted((Path(__file__).parent.parent / "casussen").glob("*.yaml"))
 

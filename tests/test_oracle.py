@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine import standaard_engine
 from engine.casus import parse_casus
+from rules import standaard_engine
 from tests import oracle
 from tests.strategies import casussen
 from tests.test_properties import verschillen

@@ -12,10 +12,10 @@ import pytest
 import yaml
 
 import rules
-from engine import standaard_engine
 from engine.casus import Casus, parse_casus
 from engine.core import Engine
 from engine.parameters import GeenRegelsetFout, ParameterFout, Parameters, ParameterTree, load_parameter_tree
+from rules import standaard_engine
 from tests.voorbeelden import VOORBEELD
 
 FIXTURES = Path(__file__).parent / "fixtures"

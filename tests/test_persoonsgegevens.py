@@ -13,6 +13,7 @@ from engine.casus import parse_casus
 from engine.errors import CasusFout
 from engine.persoonsgegevens import SOORTEN, in_id, in_tekst
 from engine.scenario import ScenarioFout, scenario_uit
+from rules import standaard_engine
 
 IDS_GEWEIGERD = {
     "Jansen": "naam", "mevrouw.Jansen": "naam", "Fatima.Yilmaz": "naam", "Jan.Jansen": "naam",
@@ -110,7 +111,7 @@ def test_the_casus_error_names_the_field_and_the_kind_never_the_value(veld: str,
 def test_a_scenario_text_or_name_with_personal_data_is_refused_by_its_place() -> None:
     with pytest.raises(ScenarioFout) as info:
         scenario_uit({"naam": "mevrouw-Jansen", "beschrijving": "Zoals besproken met dhr. de Vries",
-                      "vraag": "Bel 06-12345678 voor vragen", "bron": "001 §3.1"})
+                      "vraag": "Bel 06-12345678 voor vragen", "bron": "001 §3.1"}, standaard_engine())
     velden = {f.veld: f.melding for f in info.value.fouten}
     assert set(velden) == {"naam", "beschrijving", "vraag"}
     assert "persoonsnaam" in velden["naam"] and "telefoonnummer" in velden["vraag"]

@@ -9,8 +9,8 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 
-from engine import standaard_engine
 from engine.casus import parse_casus
+from rules import standaard_engine
 from tests import oracle
 from tests.strategies import casussen
 

@@ -16,7 +16,6 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine import standaard_engine
 from engine.casus import parse_casus
 from engine.replay import (
     CONTRACT_VELDEN,
@@ -28,6 +27,7 @@ from engine.replay import (
     vergelijk,
 )
 from engine.scenario import Scenario, scenario_uit
+from rules import standaard_engine
 from tests import oracle
 from tests.strategies import casussen
 
@@ -260,7 +260,7 @@ def test_memory_does_not_grow_with_unchanged_casussen() -> None:
 
 def test_no_op_scenario_warns() -> None:
     engine = standaard_engine()
-    scenario = scenario_uit({"naam": "niets", "parameters": {"vrije_trede.meer_dan_kinderen": 3}})
+    scenario = scenario_uit({"naam": "niets", "parameters": {"vrije_trede.meer_dan_kinderen": 3}}, standaard_engine())
     telling = ReplayTelling()
     for path in CASUS_FILES[:5]:
         casus = parse_casus(yaml.safe_load(path.read_text(encoding="utf-8"))["casus"])
@@ -276,7 +276,7 @@ def test_no_op_scenario_warns() -> None:
 
 def test_rule_switched_off_changes_the_advies() -> None:
     engine = standaard_engine()
-    scenario = scenario_uit({"naam": "geen-minimum", "regels_uit": ["pakket.minimum_intieme_terreur"]})
+    scenario = scenario_uit({"naam": "geen-minimum", "regels_uit": ["pakket.minimum_intieme_terreur"]}, engine)
     casus = parse_casus({
         "casus_id": "IT", "peildatum": "2021-09-01", "leden": [{"id": "moeder", "leeftijd": 30,
                                                                  "rollen": ["slachtoffer"]}],
@@ -327,7 +327,7 @@ def _held_out(
 ) -> int:
     """Replay `population` under HELD_OUT[naam] and compare with the oracle; return the number changed."""
     engine = standaard_engine()
-    scenario = scenario_uit({"naam": naam, "parameters": HELD_OUT[naam]})
+    scenario = scenario_uit({"naam": naam, "parameters": HELD_OUT[naam]}, standaard_engine())
     telling = ReplayTelling()
     expected_changed: list[str] = []
     uren = [Decimal(0), Decimal(0)]

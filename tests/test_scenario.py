@@ -12,10 +12,10 @@ import pytest
 import yaml
 
 import rules
-from engine import standaard_engine
 from engine.casus import parse_casus
 from engine.replay import ReplayTelling, replay_casus, scenario_rulesets
 from engine.scenario import SCENARIO, Scenario, ScenarioFout, lees_scenario, scenario_uit
+from rules import standaard_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO_FILES = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -28,7 +28,7 @@ CONTRACT_PADEN = re.compile(
 
 def _fouten(data: object, **kwargs: Any) -> dict[str, str]:
     with pytest.raises(ScenarioFout) as caught:
-        scenario_uit(data, **kwargs)
+        scenario_uit(data, kwargs.pop("engine", standaard_engine()), **kwargs)
     assert str(caught.value)  # the exception message lists the errors too
     return {f.veld: f.melding for f in caught.value.fouten}
 
@@ -47,7 +47,7 @@ def test_contract_example_is_accepted() -> None:
             "beschrijving": "Vrije trede al vanaf 3 kinderen; midden/voldoende wordt pakket 2",
             "parameters": {"vrije_trede.meer_dan_kinderen": 2, "pakket_matrix.midden.voldoende": 2},
             "regels_uit": [],
-        }
+        }, standaard_engine()
     )
     assert scenario == Scenario(
         naam="ruimere-vrije-trede",
@@ -65,7 +65,7 @@ def test_whole_tables_rules_off_and_peildatum_are_accepted() -> None:
             peildatum="2022-01-01",
             parameters={"pakket_matrix.laag": {"voldoende": 1, "beperkt": 2, "onvoldoende": 2}},
             regels_uit=["pakket.vrije_trede", "pakket.vrije_trede"],
-        )
+        ), standaard_engine()
     )
     assert scenario.peildatum == dt.date(2022, 1, 1)
     assert scenario.regels_uit == ("pakket.vrije_trede",)  # a repeated id counts once
@@ -74,7 +74,9 @@ def test_whole_tables_rules_off_and_peildatum_are_accepted() -> None:
 def test_validation_leaves_the_baseline_untouched() -> None:
     engine = standaard_engine()
     before = engine.tree.resolve(dt.date(2021, 9, 1)).canonical()
-    scenario_uit(_scenario(parameters={"pakket_matrix.hoog.voldoende": 3, "uren.extramuraal.kinderen": [2, 3, 4]}))
+    scenario_uit(
+        _scenario(parameters={"pakket_matrix.hoog.voldoende": 3, "uren.extramuraal.kinderen": [2, 3, 4]}), engine
+    )
     assert engine.tree.resolve(dt.date(2021, 9, 1)).canonical() == before
     assert engine.ruleset(dt.date(2021, 9, 1)).params.get("pakket_matrix.hoog.voldoende") == 2
 
@@ -217,8 +219,9 @@ def test_lees_scenario_json_and_yaml(tmp_path: Path) -> None:
     data = {"naam": "kort", "parameters": {"duur.richtlijn_maanden": 6}}
     (tmp_path / "kort.json").write_text(json.dumps(data))
     (tmp_path / "kort.yaml").write_text(yaml.safe_dump(data))
-    assert lees_scenario(tmp_path / "kort.json") == lees_scenario(tmp_path / "kort.yaml")
-    assert lees_scenario(tmp_path / "kort.json").parameters == {"duur.richtlijn_maanden": 6}
+    engine = standaard_engine()
+    assert lees_scenario(tmp_path / "kort.json", engine) == lees_scenario(tmp_path / "kort.yaml", engine)
+    assert lees_scenario(tmp_path / "kort.json", engine).parameters == {"duur.richtlijn_maanden": 6}
 
 
 @pytest.mark.parametrize(
@@ -232,14 +235,14 @@ def test_lees_scenario_json_and_yaml(tmp_path: Path) -> None:
 def test_lees_scenario_unreadable(tmp_path: Path, name: str, text: str, melding: str) -> None:
     (tmp_path / name).write_text(text)
     with pytest.raises(ScenarioFout) as caught:
-        lees_scenario(tmp_path / name)
+        lees_scenario(tmp_path / name, standaard_engine())
     assert [f.veld for f in caught.value.fouten] == [SCENARIO]
     assert melding in caught.value.fouten[0].melding
 
 
 def test_lees_scenario_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ScenarioFout) as caught:
-        lees_scenario(tmp_path / "nergens.yaml")
+        lees_scenario(tmp_path / "nergens.yaml", standaard_engine())
     assert "kan het bestand" in caught.value.fouten[0].melding
 
 
@@ -253,7 +256,7 @@ def test_at_least_four_scenarios_including_the_contract_example() -> None:
 
 @pytest.mark.parametrize("path", SCENARIO_FILES, ids=lambda p: p.stem)
 def test_shipped_scenario_is_documented(path: Path) -> None:
-    scenario = lees_scenario(path)
+    scenario = lees_scenario(path, standaard_engine())
     assert scenario.naam == path.stem
     assert scenario.beschrijving and scenario.vraag.endswith("?")
     assert re.fullmatch(r"00[0-4] [^;]+(; 00[0-4] [^;]+)*", scenario.bron), scenario.bron
@@ -262,7 +265,7 @@ def test_shipped_scenario_is_documented(path: Path) -> None:
 
 
 def test_contract_paths_are_used() -> None:
-    used = {pad for path in SCENARIO_FILES for pad in lees_scenario(path).parameters}
+    used = {pad for path in SCENARIO_FILES for pad in lees_scenario(path, standaard_engine()).parameters}
     assert len({pad for pad in used if CONTRACT_PADEN.fullmatch(pad)}) >= 6
 
 
@@ -274,7 +277,7 @@ def casussen() -> list[Any]:
 @pytest.mark.parametrize("path", SCENARIO_FILES, ids=lambda p: p.stem)
 def test_shipped_scenario_changes_the_library(path: Path, casussen: list[Any]) -> None:
     engine = standaard_engine()
-    scenario = lees_scenario(path)
+    scenario = lees_scenario(path, standaard_engine())
     telling = ReplayTelling()
     for casus in casussen:
         telling.voeg_toe(*replay_casus(casus, *scenario_rulesets(engine, scenario, casus.peildatum)))
@@ -296,7 +299,7 @@ def test_every_rule_that_can_be_switched_off_leaves_a_working_engine() -> None:
     engine = standaard_engine()
     for regel in (r for r in rules.RULES if r.uitschakelbaar):
         try:
-            scenario = scenario_uit({"naam": "uit", "regels_uit": [regel.id]})
+            scenario = scenario_uit({"naam": "uit", "regels_uit": [regel.id]}, standaard_engine())
         except ScenarioFout:
             continue  # refused before anything runs, with its reason
         for pad in CASUS_FILES:

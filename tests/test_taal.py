@@ -47,7 +47,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 
 from api.web.hulpteksten import hulpteksten
 from cli.genereer import synthetische_casussen
-from engine import standaard_engine
+from rules import standaard_engine
 from tests.strategies import casussen
 
 ROOT = Path(__file__).resolve().parents[1]

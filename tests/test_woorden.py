@@ -8,11 +8,11 @@ import re
 import pytest
 from rich.console import Console
 
-from cli.replay_html import html
-from cli.replay_report import tabel, verdelingswaarde
 from engine.bronnen import bron_voluit
 from engine.replay import CONTRACT_VELDEN
 from engine.taal import INVOERWAARDEN, LABELS, VELDNAMEN, invoerwaarde, label, veldnaam, waarde_in_woorden
+from rapport.html import html
+from rapport.tekst import tabel, verdelingswaarde
 
 _CODE = re.compile(r"[a-z]+_[a-z_]+")
 

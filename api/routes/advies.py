@@ -20,11 +20,11 @@ from api.deps import ApiFout, SessionDep, lees_body, rollen
 from api.models import AdviesRecord, nieuw_id, nu, utc
 from api.opslag import AdviesOpslag
 from api.schemas import AdviesAntwoord, FoutAntwoord
-from engine import standaard_engine
 from engine.alternatieven import alternatieven
 from engine.casus import Casus, parse_casus, parse_casus_json
 from engine.errors import CasusFout
 from engine.parameters import GeenRegelsetFout
+from rules import standaard_engine
 
 router = APIRouter(tags=["advies"])
 MAX_BODY = 256 * 1024

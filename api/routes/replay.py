@@ -25,10 +25,10 @@ from api.deps import ApiFout, SessionDep, lees_body, rollen
 from api.models import AuditRecord, ReplayJobRecord, nu, utc
 from api.replay_jobs import ReplayUitvoerder, verlopen
 from api.schemas import FoutAntwoord
-from engine import standaard_engine
 from engine.casus import parse_casus
 from engine.errors import CasusFout
 from engine.scenario import Scenario, ScenarioFout, scenario_uit
+from rules import standaard_engine
 
 router = APIRouter(tags=["replay"])
 MAX_CASUSSEN = 100_000
@@ -182,7 +182,7 @@ def rapport_antwoord(job: ReplayJobRecord, format: Literal["json", "html"] = "js
         melding = job.fout if job.status == "mislukt" else f"de replay is nog niet klaar (status: {job.status})"
         raise ApiFout(409, "job_id", melding or "geen rapport")
     if format == "html":
-        from cli.replay_html import html  # the report renderer shared with the CLI
+        from rapport.html import html  # the report renderer shared with the CLI
 
         # a standalone page with its own inline style and nothing else (api/beveiliging.py keeps this policy)
         return Response(html(job.rapport), media_type="text/html; charset=utf-8", headers={

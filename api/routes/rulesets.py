@@ -10,8 +10,8 @@ from fastapi import APIRouter, Depends, Query
 from api.auth import Principal
 from api.deps import ApiFout, rollen
 from api.schemas import FoutAntwoord, RulesetInfo, RulesetVersie
-from engine import standaard_engine
 from engine.parameters import GeenRegelsetFout
+from rules import standaard_engine
 
 router = APIRouter(tags=["regelset"])
 IEDEREEN = ("indicatiesteller", "hg_deskundige", "beleidsmaker")

@@ -6,11 +6,9 @@ with `engine.taal.getal` (decimal comma, no trailing zeros) and every decimal ke
 
 from __future__ import annotations
 
-import math
 import re
-from decimal import Decimal
 
-from engine.taal import getal
+from engine.taal import toon_getal
 
 __all__ = ["GeenGetal", "lees_getal", "toon_getal"]
 
@@ -38,10 +36,3 @@ def lees_getal(tekst: str) -> int | float:
     return int(schoon)
 
 
-def toon_getal(x: int | float) -> str:
-    """A number as a form shows it: 3,5; 0,75; 12 (`engine.taal.getal`). `getal` rounds to two decimals for
-    reading; a form field is typed back, so a value with more decimals keeps them all (0,125)."""
-    tekst = getal(x)
-    if isinstance(x, float) and math.isfinite(x) and float(tekst.replace(",", ".")) != x:
-        tekst = format(Decimal(repr(x)), "f").replace(".", ",")
-    return tekst

@@ -8,13 +8,13 @@ cannot be read, and a refusal of the ruleset's value check, become a sentence sa
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any, Literal
 
 import yaml
 
 from api.web.getallen import GeenGetal, lees_getal, toon_getal
+from engine.taal import parameterwaarde_tekst
 from engine.valuetypes import VALUE_TYPES
 
 __all__ = [
@@ -35,20 +35,7 @@ MAX_WAARDE = 500  # characters of one parameter value in the form
 LIJST_VOORBEELD = "[0,75; 1,5; 3]"  # a list typed with decimal commas, for a list whose value in force has no number
 
 
-def _is_getal(waarde: Any) -> bool:
-    return isinstance(waarde, int | float) and not isinstance(waarde, bool)
-
-
-def tekst(waarde: Any) -> str:
-    """A parameter value as the form shows it and one types it back: a number with a decimal comma (2, 2,5),
-    a list of numbers with semicolons ([0,75; 1,5; 3], null where a value is absent), anything else as
-    YAML flow (= JSON): true, null. A list of one number stays YAML ([2.5]): "[2,5]" would read as two."""
-    if _is_getal(waarde):
-        return toon_getal(waarde)
-    if (isinstance(waarde, list) and len(waarde) > 1
-            and all(w is None or _is_getal(w) for w in waarde)):
-        return "[" + "; ".join("null" if w is None else toon_getal(w) for w in waarde) + "]"
-    return json.dumps(waarde, ensure_ascii=False)
+tekst = parameterwaarde_tekst
 
 
 def soort_van(type_naam: str, waarde: Any) -> Soort:

@@ -5,7 +5,7 @@
   the rules that can be switched off; submitting validates the scenario and starts a replay job over the
   project's casuïstiek, exactly as POST /v1/replay without casussen (`api.routes.replay`);
 - `/replay/{job_id}`: progress, then the report inside the site's layout (the parts of the standalone
-  report, `cli.replay_html.rapport_delen`), with `rapport.html` and `rapport.json` for the session;
+  report, `rapport.html.rapport_delen`), with `rapport.html` and `rapport.json` for the session;
 - `/afwijkingen`: the aggregates of GET /v1/statistiek/afwijkingen (`bereken_afwijkingen`).
 
 Scenarios are not written to disk: a job keeps its scenario's name, and its report repeats the scenario.
@@ -46,9 +46,9 @@ from api.web.parameterinvoer import (
     tekst,
     voorbeeld_van,
 )
-from cli.replay_html import rapport_delen
-from engine import standaard_engine
 from engine.taal import label
+from rapport.html import rapport_delen
+from rules import standaard_engine
 
 __all__ = ["router", "BELEID", "SCENARIOS", "regelset"]
 

@@ -19,8 +19,8 @@ from fastapi.testclient import TestClient
 
 from api.auth import key_id
 from api.routes.advies import MAX_BODY
-from engine import standaard_engine
 from engine.casus import parse_casus
+from rules import standaard_engine
 from tests.api.conftest import Databases
 from tests.api.helpers import (
     CASUSSEN,
@@ -267,9 +267,9 @@ def test_each_200_is_committed(client: TestClient, app: FastAPI, start_app: Any,
 
 
 def test_alternatieven_of_a_stored_advies(client: TestClient) -> None:
-    from engine import standaard_engine
     from engine.alternatieven import alternatieven
     from engine.casus import parse_casus
+    from rules import standaard_engine
 
     gegeven = post_advies(client)
     response = client.get(f"/v1/advies/{gegeven['advies_id']}/alternatieven", headers=auth("hg_deskundige"))

@@ -15,10 +15,10 @@ from sqlalchemy import text
 
 from api.auth import key_id
 from api.models import ReplayJobRecord, nu
-from engine import standaard_engine
 from engine.casus import parse_casus
 from engine.replay import ReplayTelling, replay_casus, scenario_rulesets
 from engine.scenario import lees_scenario
+from rules import standaard_engine
 from tests.api.helpers import CASUSSEN, KEYS, auth, casus, count, db, fouten, load_casus, velden
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from engine import standaard_engine
+from rules import standaard_engine
 from tests.api.helpers import auth, casus, post_advies, velden
 
 HASH = re.compile(r"sha256:[0-9a-f]{64}")

@@ -29,11 +29,11 @@ from typing import Any
 import pytest
 import yaml
 
-from engine import standaard_engine
 from engine.advies import assemble
 from engine.casus import parse_casus
 from engine.errors import CasusFout
 from engine.evaluate import evaluate_work
+from rules import standaard_engine
 
 CASE_KEYS = frozenset({"naam", "casus", "vuurt", "vuurt_niet", "verwacht", "fout", "xfail"})
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when libyaml is present

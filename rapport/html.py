@@ -16,9 +16,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from api.web.parameterinvoer import tekst
-from cli.replay_report import getal, velden_van, verdeling_rijen, verdelingswaarde, waarde_tekst
-from engine.taal import euro, veldnaam
+from engine.taal import euro, parameterwaarde_tekst, veldnaam
+from rapport.tekst import getal, velden_van, verdeling_rijen, verdelingswaarde, waarde_tekst
 
 __all__ = ["MAX_HTML_CASUSSEN", "html", "rapport_context", "rapport_delen", "staafdiagram"]
 
@@ -65,12 +64,12 @@ def staafdiagram(veld: str, verdeling: Mapping[str, Mapping[str, int]]) -> Marku
 def parameterwaarde(waarde: Any) -> str:
     """A scenario's value as the scenario editor shows it (3,5; [0,75; 1,5]); text as it is (the replay page
     passes the values shown already)."""
-    return waarde if isinstance(waarde, str) else tekst(waarde)
+    return waarde if isinstance(waarde, str) else parameterwaarde_tekst(waarde)
 
 
 @functools.cache
 def _omgeving() -> Environment:
-    omgeving = Environment(loader=PackageLoader("cli", "templates"), autoescape=select_autoescape(default=True),
+    omgeving = Environment(loader=PackageLoader("rapport", "templates"), autoescape=select_autoescape(default=True),
                            trim_blocks=True, lstrip_blocks=True)
     omgeving.filters["getal"] = getal
     omgeving.filters["waarde"] = waarde_tekst
