@@ -26,6 +26,7 @@ IN_PROCESS_BELOW = 2 * CHUNK
 
 def verwerk_regel(regel: bytes, alternatieven: bool = False) -> tuple[bytes, bool]:
     """One input line to one output line; the flag says whether the line was refused."""
+    from engine.alternatieven import advies_met_alternatieven
     from engine.casus import parse_casus
     from rules import standaard_engine
 
@@ -33,7 +34,8 @@ def verwerk_regel(regel: bytes, alternatieven: bool = False) -> tuple[bytes, boo
     try:
         casus = parse_casus(orjson.loads(regel))
         casus_id = casus.casus_id
-        return orjson.dumps(standaard_engine().advies(casus, alternatieven=alternatieven)), False
+        advies = advies_met_alternatieven(standaard_engine(), casus, alternatieven_erbij=alternatieven)
+        return orjson.dumps(advies), False
     except orjson.JSONDecodeError as exc:
         fouten = [translate_json_error(exc)]
     except CasusFout as exc:

@@ -37,10 +37,13 @@ def _onleesbaar(bestand: object, exc: OSError | UnicodeDecodeError) -> str:
 
 
 def _advies_voor_document(document: object, alternatieven: bool = False) -> dict[str, object]:
+    from engine.alternatieven import advies_met_alternatieven
+    from engine.casus import parse_casus
     from rules import standaard_engine
 
     try:
-        return standaard_engine().advies_voor(casus_uit_document(document), alternatieven=alternatieven)
+        casus = parse_casus(casus_uit_document(document))
+        return advies_met_alternatieven(standaard_engine(), casus, alternatieven_erbij=alternatieven)
     except GeenRegelsetFout as exc:
         raise CasusFout([Fout("peildatum", str(exc))]) from exc
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 from pydantic import BaseModel
 
@@ -42,7 +42,10 @@ from engine.evaluate import evaluate
 from engine.ruleset import CompiledRuleset
 from engine.wat_als import PadFout, pas_toe
 
-__all__ = ["GEVOLG_VELDEN", "alternatieven"]
+if TYPE_CHECKING:
+    from engine.core import Engine
+
+__all__ = ["GEVOLG_VELDEN", "advies_met_alternatieven", "alternatieven"]
 
 log = logging.getLogger(__name__)
 
@@ -253,4 +256,14 @@ def alternatieven(
             "tekst": f"{kandidaat.voorwaarde} zou dit {_uitkomst(anders, gevolg)} zijn "
                      f"in plaats van {_uitkomst(basis, gevolg)}.",
         })
+    return result
+
+
+def advies_met_alternatieven(engine: Engine, casus: Casus, *, alternatieven_erbij: bool = True) -> dict[str, Any]:
+    """The advies of `casus` under the ruleset in force on its peildatum; with `alternatieven_erbij`, also the
+    smallest single changes that would change it (one more evaluation per candidate change)."""
+    ruleset = engine.ruleset(casus.peildatum)
+    result = engine.advies(casus, ruleset)
+    if alternatieven_erbij:
+        result["alternatieven"] = alternatieven(casus, ruleset, result)
     return result

@@ -1,4 +1,5 @@
-"""The seed passage behind each cited source: `rules/bronnen.yaml` read once, references resolved part by part.
+"""The seed passage behind each cited source: a sources file (`RuleSource.bronnen`; the project's is
+`rules/bronnen.yaml`) read once, references resolved part by part.
 
 A rule, a parameter or a scenario cites its source as a short reference such as "001 §3.1",
 "000 Doelen 3", "001 §3.1 noot 1" or "004"; a compound reference joins parts with ";"
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["bron_voluit", "gebruikt", "onbekend", "onderdelen", "passages"]
+__all__ = ["Bronnen", "laad_bronnen", "onderdelen"]
 
 _log = logging.getLogger(__name__)
 
@@ -31,16 +32,9 @@ _MAX_BEREIK = 20  # a longer range is not expanded (it is kept whole and has no 
 
 
 @dataclass(frozen=True)
-class _Bronnen:
+class _Tabellen:
     titels: Mapping[str, str]  # document number -> title
     passages: Mapping[str, tuple[str, str]]  # single reference -> (kop, tekst)
-
-
-def _rules_dir() -> Path:
-    # Found as the parameter files are: next to the rules package (rules.PARAMETER_DIR is rules/parameters).
-    import rules
-
-    return rules.PARAMETER_DIR.parent
 
 
 def _tekst(value: object) -> str:
@@ -48,17 +42,21 @@ def _tekst(value: object) -> str:
 
 
 @cache
-def _bronnen() -> _Bronnen:
-    """Load rules/bronnen.yaml once; a missing or broken file gives empty tables (logged), never an error."""
-    pad = _rules_dir() / "bronnen.yaml"
+def laad_bronnen(pad: Path) -> Bronnen:
+    """The sources file at `pad`, read once; a missing or broken file gives empty tables (logged), never an
+    error."""
+    return Bronnen(_lees(pad))
+
+
+def _lees(pad: Path) -> _Tabellen:
     try:
         raw: Any = yaml.safe_load(pad.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         _log.warning("cannot read %s: %s", pad, exc)
-        return _Bronnen({}, {})
+        return _Tabellen({}, {})
     if not isinstance(raw, Mapping):
         _log.warning("%s: expected a mapping with 'documenten' and 'passages'", pad)
-        return _Bronnen({}, {})
+        return _Tabellen({}, {})
     titels: dict[str, str] = {}
     documenten = raw.get("documenten")
     if isinstance(documenten, Mapping):
@@ -70,7 +68,7 @@ def _bronnen() -> _Bronnen:
         for ref, entry in entries.items():
             if isinstance(entry, Mapping):
                 gevonden[_sleutel(str(ref))] = (_tekst(entry.get("kop")), _tekst(entry.get("tekst")))
-    return _Bronnen(titels, gevonden)
+    return _Tabellen(titels, gevonden)
 
 
 def _sleutel(ref: str) -> str:
@@ -101,91 +99,58 @@ def onderdelen(bron: str) -> list[str]:
     return result
 
 
-def passages(bron: str) -> list[dict[str, str]]:
-    """For each part of `bron`, in order: `verwijzing`, `document` (title), `kop` and `tekst`.
-
-    A part without a passage has an empty `kop` and `tekst`, and an empty `document` when its
-    document number is unknown too. Never raises.
-    """
-    data = _bronnen()
-    result: list[dict[str, str]] = []
-    for deel in onderdelen(bron):
-        nummer = _DOCUMENT.match(deel)
-        kop, tekst = data.passages.get(deel, ("", ""))
-        result.append(
-            {
-                "verwijzing": deel,
-                "document": data.titels.get(nummer[1], "") if nummer else "",
-                "kop": kop,
-                "tekst": tekst,
-            }
-        )
-    return result
-
-
 _DETAIL = re.compile(r"\b(noot|tabel)\s+(\d+)\b")
 _EIS = re.compile(r"^\d{3} Eisen (\d+)$")
 _PARAGRAAF = re.compile(r"^\d{3} §(\S+)")
 
 
-def bron_voluit(bron: str) -> str:
-    """A source as a professional names it, by document and section, with the reference code for experts:
-    '001 §3.1 noot 2' -> 'Bijlage 3. Pakketten HG-arrangementen, 3.1 Extramurale HG-arrangementen, noot 2
-    (001 §3.1 noot 2)'. Parts are joined with '; '; a part whose document is unknown stays as it is."""
-    delen = []
-    for deel in passages(bron):
-        code = deel["verwijzing"]
-        if not deel["document"]:
-            delen.append(code)
-            continue
-        woorden = [deel["document"]]
-        if deel["kop"]:
-            woorden.append(deel["kop"])
-        elif paragraaf := _PARAGRAAF.match(code):
-            woorden.append(f"paragraaf {paragraaf[1]}")
-        if eis := _EIS.match(code):
-            woorden.append(f"eis {eis[1]}")
-        woorden.extend(f"{soort} {nummer}" for soort, nummer in _DETAIL.findall(code))
-        delen.append(f"{', '.join(woorden)} ({code})")
-    return "; ".join(delen) or str(bron)
+class Bronnen:
+    """The passages of one sources file."""
 
+    def __init__(self, data: _Tabellen) -> None:
+        self._data = data
 
-def _scenario_bronnen(map_: Path) -> Iterable[str]:
-    for pad in sorted(map_.glob("*.yaml")) + sorted(map_.glob("*.json")):
-        try:
-            raw: Any = yaml.safe_load(pad.read_text(encoding="utf-8"))  # JSON is YAML too
-        except (OSError, yaml.YAMLError):
-            continue
-        if isinstance(raw, Mapping) and isinstance(raw.get("bron"), str):
-            yield raw["bron"]
+    def passages(self, bron: str) -> list[dict[str, str]]:
+        """For each part of `bron`, in order: `verwijzing`, `document` (title), `kop` and `tekst`.
 
-
-def gebruikt() -> dict[str, list[str]]:
-    """Every single reference cited by the rules, the parameter files and the scenarios, with where.
-
-    The scenarios are those of the repository's scenarios/ folder, when it is there.
-    """
-    import rules
-    from engine.parameters import load_parameter_tree
-
-    waar: dict[str, list[str]] = {}
-
-    def noteer(bron: str, plek: str) -> None:
+        A part without a passage has an empty `kop` and `tekst`, and an empty `document` when its
+        document number is unknown too. Never raises.
+        """
+        data = self._data
+        result: list[dict[str, str]] = []
         for deel in onderdelen(bron):
-            waar.setdefault(deel, []).append(plek)
+            nummer = _DOCUMENT.match(deel)
+            kop, tekst = data.passages.get(deel, ("", ""))
+            result.append(
+                {
+                    "verwijzing": deel,
+                    "document": data.titels.get(nummer[1], "") if nummer else "",
+                    "kop": kop,
+                    "tekst": tekst,
+                }
+            )
+        return result
 
-    for r in rules.RULES:
-        noteer(r.bron, f"regel {r.id}")
-    for pad, node in load_parameter_tree(rules.PARAMETER_DIR).nodes.items():
-        noteer(node.bron, f"parameter {pad}")
-    scenarios = _rules_dir().parent / "scenarios"
-    if scenarios.is_dir():
-        for bron in _scenario_bronnen(scenarios):
-            noteer(bron, "scenario")
-    return waar
 
 
-def onbekend() -> list[str]:
-    """The single references in use (rules, parameters, scenarios) that have no passage, sorted."""
-    data = _bronnen()
-    return sorted(deel for deel in gebruikt() if not data.passages.get(deel, ("", ""))[1])
+
+    def bron_voluit(self, bron: str) -> str:
+        """A source as a professional names it, by document and section, with the reference code for experts:
+        '001 §3.1 noot 2' -> 'Bijlage 3. Pakketten HG-arrangementen, 3.1 Extramurale HG-arrangementen, noot 2
+        (001 §3.1 noot 2)'. Parts are joined with '; '; a part whose document is unknown stays as it is."""
+        delen = []
+        for deel in self.passages(bron):
+            code = deel["verwijzing"]
+            if not deel["document"]:
+                delen.append(code)
+                continue
+            woorden = [deel["document"]]
+            if deel["kop"]:
+                woorden.append(deel["kop"])
+            elif paragraaf := _PARAGRAAF.match(code):
+                woorden.append(f"paragraaf {paragraaf[1]}")
+            if eis := _EIS.match(code):
+                woorden.append(f"eis {eis[1]}")
+            woorden.extend(f"{soort} {nummer}" for soort, nummer in _DETAIL.findall(code))
+            delen.append(f"{', '.join(woorden)} ({code})")
+        return "; ".join(delen) or str(bron)

@@ -11,7 +11,6 @@ from typing import Any
 
 import orjson
 
-from engine.alternatieven import alternatieven as bereken_alternatieven
 from engine.casus import Casus, parse_casus
 from engine.evaluate import evaluate
 from engine.parameters import GeenRegelsetFout, ParameterTree, load_parameter_tree
@@ -70,17 +69,11 @@ class Engine:
         off = tuple(sorted(set(regels_uit)))
         return (versie, orjson.dumps(dict(overrides or {}), option=orjson.OPT_SORT_KEYS), off)
 
-    def advies(
-        self, casus: Casus, ruleset: CompiledRuleset | None = None, *, alternatieven: bool = False
-    ) -> dict[str, Any]:
-        """The advies; with `alternatieven`, also the smallest single changes that would change it
-        (`engine.alternatieven`: one more evaluation per candidate change)."""
-        ruleset = ruleset or self.ruleset(casus.peildatum)
-        result = evaluate(casus, ruleset)
-        if alternatieven:
-            result["alternatieven"] = bereken_alternatieven(casus, ruleset, result)
-        return result
+    def advies(self, casus: Casus, ruleset: CompiledRuleset | None = None) -> dict[str, Any]:
+        """The advies under `ruleset` (default: the ruleset in force on the casus' peildatum). With the
+        smallest single changes that would change it: `engine.alternatieven.advies_met_alternatieven`."""
+        return evaluate(casus, ruleset or self.ruleset(casus.peildatum))
 
-    def advies_voor(self, data: object, *, alternatieven: bool = False) -> dict[str, Any]:
+    def advies_voor(self, data: object) -> dict[str, Any]:
         """Validate raw casus data (JSON/YAML-loaded) and advise; raises CasusFout on invalid input."""
-        return self.advies(parse_casus(data), alternatieven=alternatieven)
+        return self.advies(parse_casus(data))

@@ -26,6 +26,7 @@ __all__ = [
     "not_an_object_fout",
     "translate_json_error",
     "translate_validation_error",
+    "ParameterFout",
 ]
 
 ROOT = "(casus)"
@@ -302,3 +303,12 @@ def _literal_values(annotation: Any) -> tuple[Any, ...]:
         if values:
             return values
     return ()
+
+
+class ParameterFout(ValueError):
+    """A parameter file, path or value that is refused; the message names the path."""
+
+    def __init__(self, pad: str, melding: str) -> None:
+        super().__init__(f"{pad}: {melding}")
+        self.pad = pad
+        self.melding = melding

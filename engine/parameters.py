@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 import yaml
 
+from engine.errors import ParameterFout
 from engine.valuetypes import VALUE_TYPES, check_value
 
 __all__ = [
@@ -28,15 +29,6 @@ __all__ = [
 _META_KEYS = frozenset({"beschrijving", "bron", "beleidskeuze", "toelichting", "type", "eenheid", "values"})
 _REQUIRED = ("beschrijving", "bron", "beleidskeuze", "type", "values")
 _PARAMETER_KEYS = frozenset({"values", "bron", "beleidskeuze", "type"})  # a group has none of these
-
-
-class ParameterFout(ValueError):
-    """A parameter file, path or value that is refused; the message names the path."""
-
-    def __init__(self, pad: str, melding: str) -> None:
-        super().__init__(f"{pad}: {melding}")
-        self.pad = pad
-        self.melding = melding
 
 
 class GeenRegelsetFout(ValueError):

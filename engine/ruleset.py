@@ -6,6 +6,7 @@ import hashlib
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -32,6 +33,7 @@ class RuleSource:
     schemas: FactSchemas
     facts: FactBuilder
     anchor: str
+    bronnen: Path | None = None  # the sources file the rules cite (`engine.bronnen`)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from engine.errors import ParameterFout
+
 __all__ = ["VALUE_TYPES", "check_value"]
 
 
@@ -73,8 +75,6 @@ VALUE_TYPES: Mapping[str, Callable[[Any], str | None]] = {
 
 def check_value(type_name: str, value: Any, pad: str) -> None:
     """Raise ParameterFout naming `pad` when `value` does not fit `type_name`."""
-    from engine.parameters import ParameterFout
-
     if isinstance(value, Mapping):
         for key, sub in value.items():
             check_value(type_name, sub, f"{pad}.{key}")

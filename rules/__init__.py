@@ -34,7 +34,8 @@ RULES = collect([
     toegang, waarschuwingen, huishouden, perceel, pakket, ketenzorg, budget, onderdelen, maatwerk,
     resultaatgebieden, signalen,
 ])
-SOURCE = RuleSource(naam=NAAM, rules=RULES, schemas=SCHEMAS, facts=casus_feiten, anchor="huishouden.samenstelling")
+SOURCE = RuleSource(naam=NAAM, rules=RULES, schemas=SCHEMAS, facts=casus_feiten, anchor="huishouden.samenstelling",
+                    bronnen=Path(__file__).parent / "bronnen.yaml")
 
 
 @cache

@@ -15,7 +15,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 
-from engine.alternatieven import GEVOLG_VELDEN, alternatieven
+from engine.alternatieven import GEVOLG_VELDEN, advies_met_alternatieven, alternatieven
 from engine.casus import MAX_LEDEN, parse_casus
 from engine.evaluate import evaluate
 from engine.wat_als import pas_toe
@@ -265,9 +265,10 @@ def test_each_alternative_replays_with_wat_als_to_the_same_consequence() -> None
 def test_deterministic_json_ready_and_only_on_request() -> None:
     engine = standaard_engine()
     casus = parse_casus(copy.deepcopy(VOORBEELD))
-    eerste = engine.advies(casus, alternatieven=True)
+    eerste = advies_met_alternatieven(engine, casus)
     assert "alternatieven" not in engine.advies(casus)
-    assert eerste["alternatieven"] == bereken(VOORBEELD) == engine.advies(casus, alternatieven=True)["alternatieven"]
+    assert "alternatieven" not in advies_met_alternatieven(engine, casus, alternatieven_erbij=False)
+    assert eerste["alternatieven"] == bereken(VOORBEELD) == advies_met_alternatieven(engine, casus)["alternatieven"]
     assert orjson.loads(orjson.dumps(eerste["alternatieven"])) == eerste["alternatieven"]
     assert {k for k in eerste if k != "alternatieven"} == set(engine.advies(casus))
-    assert engine.advies_voor(copy.deepcopy(VOORBEELD), alternatieven=True) == eerste
+    assert advies_met_alternatieven(engine, parse_casus(copy.deepcopy(VOORBEELD))) == eerste

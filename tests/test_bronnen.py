@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from engine import bronnen
+from rules import bronnen
 
 REPO = Path(__file__).resolve().parents[1]
 BRONNEN = REPO / "rules" / "bronnen.yaml"

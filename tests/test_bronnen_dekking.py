@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 import rules
-from engine import bronnen
+from rules import bronnen
 from tests.test_bronnen import _data, _seed, needs_seeds, staat_in
 
 REPO = Path(__file__).resolve().parents[1]

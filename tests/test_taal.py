@@ -47,6 +47,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 
 from api.web.hulpteksten import hulpteksten
 from cli.genereer import synthetische_casussen
+from engine.alternatieven import advies_met_alternatieven
+from engine.casus import parse_casus
 from rules import standaard_engine
 from tests.strategies import casussen
 
@@ -150,7 +152,7 @@ def zinnen() -> list[Zin]:
     engine = standaard_engine()
     gezien: dict[str, Zin] = {}
     for naam, casus, alternatieven in _casussen():
-        advies = engine.advies_voor(casus, alternatieven=alternatieven)
+        advies = advies_met_alternatieven(engine, parse_casus(casus), alternatieven_erbij=alternatieven)
         ids = [lid["id"] for lid in casus["leden"]]
         invoer = json.dumps(casus, ensure_ascii=False) if naam.startswith("tests.strategies") else None
         for veld, tekst in _velden(advies):

@@ -8,11 +8,11 @@ import re
 import pytest
 from rich.console import Console
 
-from engine.bronnen import bron_voluit
 from engine.replay import CONTRACT_VELDEN
 from engine.taal import INVOERWAARDEN, LABELS, VELDNAMEN, invoerwaarde, label, veldnaam, waarde_in_woorden
 from rapport.html import html
 from rapport.tekst import tabel, verdelingswaarde
+from rules.bronnen import bron_voluit
 
 _CODE = re.compile(r"[a-z]+_[a-z_]+")
 

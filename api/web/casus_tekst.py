@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from api.web import pagina as p
-from engine.bronnen import bron_voluit
 from engine.taal import invoerveld, invoerwaarde, opsomming, veldnaam
+from rules.bronnen import bron_voluit
 
 __all__ = ["Lidregel", "CasusTekst", "casus_in_woorden", "bron_in_woorden", "afwijkingen_in_woorden", "datum", "klok",
            "tijdstip"]

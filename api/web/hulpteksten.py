@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from engine.bronnen import bron_voluit, onderdelen, passages
+from rules.bronnen import bron_voluit, onderdelen, passages
 
 __all__ = ["BESTAND", "ZONDER_BRON", "Hulptekst", "HulptekstFout", "Hulpteksten", "hulp", "hulpteksten", "lees"]
 

@@ -29,7 +29,7 @@ from api.schemas import ReviewIn
 from api.web import pagina as p
 from api.web.advies import LEZERS
 from api.web.pagina import WAARDEN, melding, woord
-from engine.bronnen import passages
+from rules.bronnen import passages
 
 __all__ = ["router", "REVIEWERS", "feit"]
 

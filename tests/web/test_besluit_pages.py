@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from api.auth import Sleutels
 from api.web.aanmelden import Pogingen
 from api.web.onderbouwing import feit
-from engine.bronnen import passages
+from rules.bronnen import passages
 from tests.api.helpers import API_KEYS, KEYS, auth, post_advies, rows
 from tests.web.conftest import aanmelden, csrf
 

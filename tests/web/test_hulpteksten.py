@@ -22,7 +22,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.web import hulpteksten as h
-from engine.bronnen import bron_voluit, passages
+from rules.bronnen import bron_voluit, passages
 from tests.web.conftest import aanmelden, csrf
 from tests.web.test_pages import FORMULIER
 

@@ -20,9 +20,9 @@ from api.web.getallen import GeenGetal, lees_getal, toon_getal
 from api.web.parameterinvoer import WaardeFout, lees_waarde, parameter_melding
 from api.web.parameterinvoer import tekst as zoals_getypt
 from api.web.scenarios import ParameterRij, regelset
-from engine.bronnen import bron_voluit
 from rapport.tekst import getal
 from rules import standaard_engine
+from rules.bronnen import bron_voluit
 from tests.api.helpers import CASUSSEN, KEYS, auth, besluit_zoals, load_casus, post_advies, rows
 from tests.web.conftest import aanmelden, csrf
 
