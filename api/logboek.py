@@ -1,7 +1,7 @@
 """Structured logs with a request id: ids only, never casus or advies content, never keys (issue 11).
 
 - `Logboek`, a pure ASGI middleware, gives every HTTP request an id: an incoming `X-Request-ID` when it is
-  8-64 characters of `[A-Za-z0-9._-]`, else a new `uuid4().hex`. It is kept in `scope[api.audit.REQUEST_ID]`
+  8-64 characters of `[A-Za-z0-9._-]`, else a new random id (`api.ids`). It is kept in `scope[api.audit.REQUEST_ID]`
   (so audit lines carry it), returned in the `X-Request-ID` response header, and written with one JSON line
   per request to the logger `hg_advies.toegang`: `tijd`, `niveau`, `request_id`, `methode`, `pad`, `status`,
   `duur_ms` and, when the request's key was found, `key_id` (a hash prefix, never the key).
@@ -23,7 +23,6 @@ import logging
 import re
 import time
 import traceback
-import uuid
 from typing import Any
 
 import orjson
@@ -31,6 +30,7 @@ import orjson
 from api.audit import REQUEST_ID
 from api.beveiliging import ASGIApp, Message, Receive, Scope, Send
 from api.deps import PRINCIPAL
+from api.ids import nieuw_id
 
 __all__ = ["Logboek", "JsonFormatter", "LOG_CONFIG", "REQUEST_ID", "pad", "request_id"]
 
@@ -47,7 +47,7 @@ def request_id(kop: bytes | None) -> str:
         tekst = kop.decode("latin-1")
         if _GELDIG_ID.fullmatch(tekst):
             return tekst
-    return uuid.uuid4().hex
+    return nieuw_id()
 
 
 def _woorden(routes: Any, woorden: set[str]) -> set[str]:
