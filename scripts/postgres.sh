@@ -23,6 +23,9 @@ psql_() { su postgres -c "psql -v ON_ERROR_STOP=1 -qAt -c \"$1\""; }
 if [ "$(psql_ "SELECT 1 FROM pg_roles WHERE rolname='hg'")" != "1" ]; then
   psql_ "CREATE ROLE hg LOGIN PASSWORD 'hg'" >&2
 fi
+if [ "$(psql_ "SELECT rolcreatedb FROM pg_roles WHERE rolname='hg'")" != "t" ]; then
+  psql_ "ALTER ROLE hg CREATEDB" >&2  # the backup test restores into a database of its own
+fi
 if [ "$(psql_ "SELECT 1 FROM pg_database WHERE datname='$db'")" != "1" ]; then
   psql_ "CREATE DATABASE $db OWNER hg" >&2
 fi
