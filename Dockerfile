@@ -1,18 +1,27 @@
-# syntax=docker/dockerfile:1
 # hg-advies HTTP service. Build: docker build -t hg-advies .
 # Run:   docker run --rm -p 127.0.0.1:8000:8000 -e HG_API_KEYS='<key>:beheerder' hg-advies
 #        (embedded SQLite in the volume /data; set HG_DATABASE_URL for PostgreSQL, see compose.yaml)
 # HG_API_KEYS is required: `serve` refuses to start on 0.0.0.0 without it.
+# No `# syntax=` line: the builder's own Dockerfile frontend is used, so nothing is fetched from a registry, and
+# nothing here needs BuildKit (the classic builder of Debian's docker.io builds it too).
 
-# python:3.11-slim on Debian 12 (bookworm), the Debian of CI and of scripts/postgres.sh.
+# python:3.11-slim on Debian 12 (bookworm), the Debian of CI and of scripts/postgres.sh. Without a registry:
+# --build-arg PYTHON_IMAGE=$(scripts/container_base.sh python), a base made from Debian's archive (Debian's
+# Python 3.11 with python3-venv, python3-dev and python-is-python3); everything below works on both.
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 
 FROM ${PYTHON_IMAGE} AS build
+# Set explicitly: an image made with `docker import` has no PATH or LANG of its own (and `$PATH` would expand
+# to nothing); /usr/local/bin first, where the official image keeps its Python.
+ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    LANG=C.UTF-8 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_NO_CACHE_DIR=1
 # durable-rules 2.0.28 has no wheel: its C engine is compiled from source (C only: gcc and libc headers).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends gcc libc6-dev \
+ && apt-get clean \
  && rm -rf /var/lib/apt/lists/*
-ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 RUN python -m venv /opt/venv
 # Dependencies first, from pyproject.toml alone, so a source change does not rebuild them.
 COPY pyproject.toml /app/pyproject.toml
@@ -22,6 +31,7 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('/app/pyproject
 COPY README.md /app/
 COPY engine /app/engine
 COPY rules /app/rules
+COPY rapport /app/rapport
 COPY cli /app/cli
 COPY api /app/api
 COPY casussen /app/casussen
@@ -30,16 +40,18 @@ COPY scenarios /app/scenarios
 # Scenario's pages) next to its packages, so the source tree stays the installed tree. /opt/venv and /app
 # move to the runtime image at the same paths.
 RUN /opt/venv/bin/pip install --no-deps -e /app \
- && /opt/venv/bin/python -m compileall -q /app/engine /app/rules /app/cli /app/api
+ && /opt/venv/bin/python -m compileall -q /app/engine /app/rules /app/rapport /app/cli /app/api
 
 FROM ${PYTHON_IMAGE}
-ENV PATH=/opt/venv/bin:$PATH \
+ENV PATH=/opt/venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    LANG=C.UTF-8 \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     HG_DATABASE_URL=sqlite:////data/hg-advies.sqlite
 # Pango and a font for the PDF of an advies (WeasyPrint, api/pdf.py); without them the PDF answers 503.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+ && apt-get clean \
  && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 hg \
  && useradd --system --uid 10001 --gid hg --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin hg \

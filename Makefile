@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint bench bench-api bench-replay clean
+.PHONY: setup run test lint bench bench-api bench-replay bench-replay-opgeslagen clean
 
 $(BIN)/hg-advies: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -18,7 +18,7 @@ run: setup
 	$(BIN)/hg-advies serve --host $(HOST) --port $(PORT)
 
 test: setup
-	$(BIN)/ruff check engine rules cli api tests bench
+	$(BIN)/ruff check engine rules rapport cli api tests bench scripts
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2
 
@@ -34,6 +34,11 @@ bench-api: setup
 # make bench-replay BENCH_REPLAY_ARGS="--aantal 10000"
 bench-replay: setup
 	$(BIN)/python -m bench.replay $(BENCH_REPLAY_ARGS)
+
+# POST /v1/replay over 100,000 adviezen stored in PostgreSQL (root: installs/starts it); smaller:
+# make bench-replay-opgeslagen BENCH_REPLAY_OPGESLAGEN_ARGS="--aantal 10000"
+bench-replay-opgeslagen: setup
+	$(BIN)/python -m bench.replay_opgeslagen $(BENCH_REPLAY_OPGESLAGEN_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .hypothesis

@@ -17,7 +17,7 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Route
 
-from api import bewaren, documentatie, pogingen, storingen
+from api import bewaren, documentatie, pogingen, storingen, wachtrij
 from api.auth import Sleutels
 from api.beveiliging import Beveiligingskoppen
 from api.db import make_engine, migrate
@@ -27,7 +27,18 @@ from api.oidc import Aanbieder, Instelling
 from api.opslag import maak_opslag
 from api.poort import Poort
 from api.replay_jobs import ReplayUitvoerder
-from api.routes import advies, beheer, besluiten, casussen, document, replay, rulesets, statistiek
+from api.routes import (
+    advies,
+    beheer,
+    besluiten,
+    casussen,
+    document,
+    replay,
+    rulesets,
+    scenarios,
+    statistiek,
+    voorstellen,
+)
 from api.schemas import Gezondheid
 from api.settings import Settings
 from api.web import routes as web
@@ -82,6 +93,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.opslag = maak_opslag(settings.database_url, app.state.db)
         await app.state.opslag.open()
         app.state.replay = ReplayUitvoerder(settings.database_url)
+        # PostgreSQL: this process' share of the job queue's workers (api/wachtrij.py; HG_WACHTRIJ_WERKERS)
+        app.state.wachtrij = wachtrij.Werkers(settings.database_url, wachtrij.werkers_uit_omgeving()
+                                              if wachtrij.gebruikt(settings.database_url) else 0).start()
         engine = standaard_engine()  # load rules and parameters, and compile today's ruleset, before requests
         engine.ruleset(dt.date.today())
         in_id("opwarmen")  # load the name lists of the screening now, not in the first request
@@ -95,6 +109,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         opschonen.cancel()
         limiter.stop()
         app.state.replay.stop()
+        app.state.wachtrij.stop()
+        wachtrij.sluit()
         await app.state.opslag.sluit()
         app.state.db.dispose()
 
@@ -158,7 +174,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # below stays as its entry in the OpenAPI document. Same function, same error handlers.
     app.router.routes.append(Route("/v1/advies", advies.post_advies, methods=["POST"], include_in_schema=False))
     for router in (advies.router, document.router, casussen.router, besluiten.router, statistiek.router,
-                   rulesets.router, replay.router, beheer.router):
+                   rulesets.router, replay.router, beheer.router, voorstellen.router,
+                   scenarios.router):  # last: GET /v1/scenarios/{naam} must not shadow a fixed /v1/scenarios/... path
         app.include_router(router)
     documentatie.installeer(app)  # /docs, /redoc and /static/docs/ (before the pages' /static mount)
     web.installeer(app)  # the Dutch web pages (HTML, outside the OpenAPI document)
@@ -175,6 +192,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         for path in schema["paths"].values():
             for operation in path.values():
                 operation.pop("x-casus-schema", None)
+                for name, model in operation.pop("x-componenten", {}).items():  # e.g. api.schemas.replay_body
+                    components.setdefault(name, model)
         pogingen.documenteer(schema)  # 429: too many failed key attempts from this address
         app.openapi_schema = schema
         return schema

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Any
 
-from sqlalchemy import JSON, Column, LargeBinary, Text
+from sqlalchemy import JSON, Column, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from api import ids
 
 __all__ = [
     "AdviesRecord",
     "BesluitRecord",
     "ReviewRecord",
     "ReplayJobRecord",
+    "ReplayDeelRecord",
     "WebSessieRecord",
     "AuditRecord",
     "AanmeldpogingRecord",
     "IdempotentieRecord",
+    "ScenarioRecord",
     "nieuw_id",
     "nu",
     "utc",
@@ -25,7 +28,7 @@ __all__ = [
 
 
 def nieuw_id() -> str:
-    return uuid.uuid4().hex
+    return ids.nieuw_id()
 
 
 def nu() -> dt.datetime:
@@ -178,3 +181,36 @@ class IdempotentieRecord(SQLModel, table=True):
     antwoord: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # the exact body of the first answer
     advies_id: str = Field(foreign_key="advies.id", ondelete="CASCADE", index=True, max_length=32)
     aangemaakt: dt.datetime = Field(default_factory=nu, index=True)
+
+
+class ScenarioRecord(SQLModel, table=True):
+    """One saved version of a beleidsmaker's scenario: its name and version number (1, 2, ... per name), the
+    scenario as validated (contract format), who saved it (key id and role, never the key) and when. Never
+    updated: saving a name again adds the next version (api/routes/scenarios.py assigns it in one statement)."""
+
+    __tablename__ = "scenario"
+    __table_args__ = (UniqueConstraint("naam", "versie", name="scenario_naam_versie_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    naam: str = Field(index=True, max_length=64)
+    versie: int
+    scenario: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    key_id: str = Field(max_length=16)
+    rol: str = Field(max_length=32)
+    aangemaakt: dt.datetime = Field(default_factory=nu)
+
+
+class ReplayDeelRecord(SQLModel, table=True):
+    """One part of a replay over the stored adviezen that runs on the job queue (api/wachtrij.py): created empty
+    when the job is split, its counts (`ReplayTelling.naar_dict` without casus ids) written when the part is done,
+    and which process did it. The rows of a job are deleted once the job's report is written."""
+
+    __tablename__ = "replay_deel"
+
+    job_id: str = Field(primary_key=True, max_length=32)
+    nummer: int = Field(primary_key=True)
+    telling: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    meting: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    door: str | None = Field(default=None, max_length=200)  # host:pid of the process that replayed it
+    begonnen: dt.datetime | None = None
+    klaar: dt.datetime | None = None

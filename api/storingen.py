@@ -24,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.audit import REQUEST_ID
 from api.logboek import pad
+from api.schemas import Gereedheid
 
 __all__ = ["installeer", "RETRY_AFTER"]
 
@@ -63,7 +64,11 @@ def installeer(app: FastAPI, is_pagina: Callable[[Request], bool],
     app.add_exception_handler(sa_exc.SQLAlchemyError, database_fout)
     app.add_exception_handler(psycopg.Error, database_fout)
 
-    @app.get("/health/ready", tags=["beheer"], summary="Kan de dienst de database bereiken?")
+    @app.get("/health/ready", tags=["beheer"], summary="Kan de dienst de database bereiken?",
+             response_model=Gereedheid,
+             responses={503: {"model": Gereedheid, "description": "De database is niet bereikbaar; probeer het later",
+                              "headers": {"Retry-After": {"description": "Seconden tot een nieuwe poging",
+                                                          "schema": {"type": "integer"}}}}})
     async def gereed(request: Request) -> Response:
         def probeer() -> None:
             with request.app.state.db.connect() as conn:

@@ -166,6 +166,7 @@ def serve(
 
     import uvicorn
 
+    from api import wachtrij
     from api.auth import SleutelFout, Sleutels
     from api.db import make_engine, migrate
     from api.logboek import LOG_CONFIG
@@ -191,6 +192,11 @@ def serve(
     try:
         Instelling.uit(settings)  # HG_OIDC_*: all three or none, an https issuer
     except OidcFout as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(EXIT_ONGELDIG) from exc
+    try:
+        wachtrij.werkers_uit_omgeving()
+    except ValueError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(EXIT_ONGELDIG) from exc
     db = make_engine(settings.database_url)
@@ -239,3 +245,45 @@ app.command("wat-als")(wat_als)
 
 if __name__ == "__main__":
     app()
+
+
+@app.command()
+def worker(
+    processen: Annotated[int, typer.Option(min=0, max=64, help="Aantal werkprocessen (0: één per kern). Elk "
+                                           "proces rekent aan één deel tegelijk.")] = 0,
+    gelijktijdig: Annotated[int, typer.Option(min=1, max=16, help="Delen tegelijk per werkproces (meer dan 1 "
+                                              "helpt niet: een deel is rekenwerk).")] = 1,
+) -> None:
+    """Voer afspeeltaken uit de wachtrij in PostgreSQL uit (HG_DATABASE_URL), tot SIGTERM of Ctrl-C.
+
+    Naast of in plaats van de werkers in de dienst (HG_WACHTRIJ_WERKERS). Bij stoppen krijgt een deel dat
+    loopt even de tijd; wat dan nog niet klaar is, wordt later opnieuw uitgevoerd."""
+    import os
+    import signal
+
+    from api import wachtrij
+    from api.db import make_engine, migrate
+    from engine.taal import aantal
+
+    settings = _instellingen()
+    if not wachtrij.gebruikt(settings.database_url):
+        typer.echo("HG_DATABASE_URL wijst niet naar PostgreSQL: de wachtrij bestaat alleen op PostgreSQL (met "
+                   "SQLite rekent de dienst zelf).", err=True)
+        raise typer.Exit(EXIT_ONGELDIG)
+    db = make_engine(settings.database_url)
+    migrate(db)  # the queue's tables, when the worker starts before any service
+    db.dispose()
+    aantal_processen = processen or os.cpu_count() or 1
+    werkers = wachtrij.Werkers(settings.database_url, aantal_processen, gelijktijdig, met_ouder=True).start()
+    typer.echo(f"hg-advies worker: {aantal(aantal_processen, 'werkproces', 'werkprocessen')} op de wachtrij in "
+               "PostgreSQL.", err=True)
+
+    def stop(signum: int, _frame: object) -> None:
+        for proces in werkers.processen:  # each lets its part finish or hands it back to the queue
+            if proces.pid is not None and proces.is_alive():
+                os.kill(proces.pid, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    werkers.wacht()
+    typer.echo("hg-advies worker: gestopt.", err=True)

@@ -172,7 +172,7 @@ def replay(
     gekozen = _scenario(scenario, basis_datum, na_datum)
     soort, bron, omvang = _invoer(casussen)
     opdracht = Opdracht(dict(gekozen.parameters), tuple(gekozen.regels_uit), basis_datum,
-                        na_datum or gekozen.peildatum, csv=formaat is Formaat.csv)
+                        na_datum or gekozen.peildatum, csv=formaat is Formaat.csv, regels_bij=gekozen.regels_bij)
     try:
         voorbereiden(opdracht)
     except ParameterFout as exc:

@@ -53,6 +53,7 @@ class Opdracht:
     basis_peildatum: dt.date | None = None  # the "voor" side; None: the casus' own peildatum
     peildatum: dt.date | None = None  # the "na" side; None: the casus' own peildatum
     csv: bool = False
+    regels_bij: tuple[Any, ...] = ()  # the scenario's added rules (engine.regels_bij.RegelBij)
 
 
 @dataclass
@@ -111,7 +112,7 @@ def regelsets(peildatum: dt.date) -> tuple[Any, Any]:
 
         engine, o = standaard_engine(), _opdracht
         basis = engine.ruleset(o.basis_peildatum or peildatum)
-        anders = engine.ruleset(o.peildatum or peildatum, o.parameters, o.regels_uit)
+        anders = engine.ruleset(o.peildatum or peildatum, o.parameters, o.regels_uit, o.regels_bij)
         found = _rulesets[peildatum] = (basis, anders)
     return found
 

@@ -13,6 +13,9 @@ Choices where the contract is silent:
 - List fields are compared by their codes: `signaleringen` and `waarschuwingen` by `code`, `maatwerk` by
   `resultaatgebied`, `uitgesloten_onderdelen` by `onderdeel` (their texts follow from the code),
   `resultaatgebieden` by resultaatgebied, member and trede.
+- `regels_effect` (a scenario's added and switched-off rules): in how many casussen each concluded, an added rule
+  in the advies after, a switched-off rule in the advies before (a stored advies without its `uitleg` does not
+  count), with a warning for one that never did.
 - The report adds the hours over the looptijd (`uren_looptijd`) and, where tariffs are set on either side,
   the cost per week and over the looptijd (`kosten`, with how many adviezen were priced, and priced only in
   part); `kosten` is null when no tariff is set.
@@ -39,6 +42,9 @@ if TYPE_CHECKING:
 __all__ = [
     "CONTRACT_VELDEN",
     "andere_regels",
+    "BESLUIT_VELDEN",
+    "besluit_klopt",
+    "replay_opgeslagen",
     "redeneervolgorde",
     "GEEN",
     "VERDEELD",
@@ -224,8 +230,12 @@ class ReplayTelling:
     velden: Counter[str] = field(default_factory=Counter)
     regels: Counter[str] = field(default_factory=Counter)
     rulesets: tuple[set[str], set[str]] = field(default_factory=lambda: (set(), set()))
+    # rule id -> in how many casussen it concluded something, before and after (for `regels_effect`)
+    gevuurd: tuple[Counter[str], Counter[str]] = field(default_factory=lambda: (Counter(), Counter()))
     casussen: list[tuple[int, CasusVerschil]] = field(default_factory=list)
     expliciet: bool | None = None  # whether volgnummers were given (None: nothing added yet)
+    # recorded besluiten compared (a replay over stored adviezen): [vergeleken, overeenkomend voor, na]; None: not
+    besluiten: list[int] | None = None
 
     @property
     def gewijzigd(self) -> int:
@@ -252,12 +262,22 @@ class ReplayTelling:
             ruleset = advies.get("ruleset") or {}
             if ruleset.get("hash"):
                 side.add(ruleset["hash"])
+        for telling, advies in zip(self.gevuurd, (voor, na), strict=True):
+            telling.update({stap["regel"] for stap in advies.get("uitleg") or ()})
         verschil = vergelijk(voor, na)
         if verschil is not None:
             self.velden.update(list(verschil.wijzigingen))
             self.regels.update(verschil.regels)
             self.casussen.append((nummer, verschil))
         return verschil
+
+    def voeg_besluit_toe(self, besluit: tuple[Any, ...], voor: Mapping[str, Any], na: Mapping[str, Any]) -> None:
+        """Count one recorded besluit, (route, perceel, pakket), against the advies before and after."""
+        if self.besluiten is None:
+            self.besluiten = [0, 0, 0]
+        self.besluiten[0] += 1
+        self.besluiten[1] += besluit_klopt(besluit, voor)
+        self.besluiten[2] += besluit_klopt(besluit, na)
 
     def voeg_samen(self, andere: ReplayTelling) -> None:
         """Add the counts of `andere` (e.g. another process's share) to these."""
@@ -280,6 +300,51 @@ class ReplayTelling:
         self.regels.update(andere.regels)
         for mine, theirs in zip(self.rulesets, andere.rulesets, strict=True):
             mine.update(theirs)
+        for mijn_telling, hun_telling in zip(self.gevuurd, andere.gevuurd, strict=True):
+            mijn_telling.update(hun_telling)
+        if andere.besluiten is not None:
+            self.besluiten = [a + b for a, b in zip(self.besluiten or [0, 0, 0], andere.besluiten, strict=True)]
+
+    def naar_dict(self, casus_ids: bool = True) -> dict[str, Any]:
+        """These counts as JSON-ready data (`uit_dict` reads them back): e.g. a queue part's share, stored
+        until the job merges it. `casus_ids=False` leaves the casus ids of the changed casussen out (a
+        replay over the stored adviezen lists none, so they need not be written anywhere)."""
+        return {
+            "totaal": self.totaal,
+            "uren": [str(self.uren_voor), str(self.uren_na)],
+            "looptijd": [str(self.looptijd_voor), str(self.looptijd_na)],
+            "kosten": [[str(k[0]), str(k[1]), k[2], k[3]] for k in (self.kosten_voor, self.kosten_na)],
+            "verdeling": {veld: [dict(v), dict(n)] for veld, (v, n) in self.verdeling.items()},
+            "velden": dict(self.velden),
+            "regels": dict(self.regels),
+            "rulesets": [sorted(s) for s in self.rulesets],
+            "gevuurd": [dict(t) for t in self.gevuurd],
+            "casussen": [[nummer, {**verschil.as_dict(), "casus_id": verschil.casus_id if casus_ids else None}]
+                         for nummer, verschil in self.casussen],
+            "expliciet": self.expliciet,
+            "besluiten": self.besluiten,
+        }
+
+    @classmethod
+    def uit_dict(cls, data: Mapping[str, Any]) -> ReplayTelling:
+        """The counts `naar_dict` wrote."""
+        telling = cls(
+            totaal=data["totaal"],
+            uren_voor=Decimal(data["uren"][0]), uren_na=Decimal(data["uren"][1]),
+            looptijd_voor=Decimal(data["looptijd"][0]), looptijd_na=Decimal(data["looptijd"][1]),
+            kosten_voor=[Decimal(data["kosten"][0][0]), Decimal(data["kosten"][0][1]), *data["kosten"][0][2:]],
+            kosten_na=[Decimal(data["kosten"][1][0]), Decimal(data["kosten"][1][1]), *data["kosten"][1][2:]],
+            velden=Counter(data["velden"]), regels=Counter(data["regels"]),
+            rulesets=(set(data["rulesets"][0]), set(data["rulesets"][1])),
+            gevuurd=(Counter(data["gevuurd"][0]), Counter(data["gevuurd"][1])),
+            casussen=[(nummer, CasusVerschil(v["casus_id"], v["wijzigingen"], v["regels"]))
+                      for nummer, v in data["casussen"]],
+            expliciet=data["expliciet"],
+            besluiten=data["besluiten"],
+        )
+        for veld, (voor, na) in data["verdeling"].items():
+            telling.verdeling[veld] = (Counter(voor), Counter(na))
+        return telling
 
     def _stijl(self, expliciet: bool) -> None:
         if self.expliciet is None:
@@ -297,6 +362,7 @@ class ReplayTelling:
                 bron=scenario.bron,
                 parameters=scenario.parameters,
                 regels_uit=list(scenario.regels_uit),
+                regels_bij=[r.as_dict() for r in scenario.regels_bij],
                 peildatum=scenario.peildatum.isoformat() if scenario.peildatum else None,
             )
         report.update(
@@ -313,9 +379,13 @@ class ReplayTelling:
             velden={veld: self.velden[veld] for veld in CONTRACT_VELDEN if self.velden[veld]},
             regels=dict(sorted(self.regels.items(), key=lambda item: (-item[1], item[0]))),
             ruleset={"voor": sorted(self.rulesets[0]), "na": sorted(self.rulesets[1])},
-            waarschuwingen=self._waarschuwingen(),
+            regels_effect=self.regels_effect(scenario) if isinstance(scenario, Scenario) else {},
+            waarschuwingen=self._waarschuwingen(scenario if isinstance(scenario, Scenario) else None),
             casussen=[v.as_dict() for _, v in sorted(self.casussen, key=lambda item: item[0])],
         )
+        if self.besluiten is not None:
+            report["besluiten"] = dict(zip(("vergeleken", "overeenkomend_voor", "overeenkomend_na"), self.besluiten,
+                                           strict=True))
         return report
 
     def _kosten(self) -> dict[str, Any] | None:
@@ -330,10 +400,25 @@ class ReplayTelling:
             "valuta": "EUR",
         }
 
-    def _waarschuwingen(self) -> list[str]:
+    def regels_effect(self, scenario: Scenario) -> dict[str, dict[str, Any]]:
+        """Per added rule (in the advies after) and switched-off rule (in the advies before): in how many
+        casussen it concluded something, and a warning when it never did."""
+        effect: dict[str, dict[str, Any]] = {}
+        for soort, zijde, ids in (("toegevoegd", 1, [r.id for r in scenario.regels_bij]),
+                                  ("uitgezet", 0, list(scenario.regels_uit))):
+            for regel_id in ids:
+                keer = self.gevuurd[zijde][regel_id]
+                effect[regel_id] = {"soort": soort, "gevuurd": keer,
+                                    "waarschuwing": None if keer or not self.totaal else
+                                    _nooit_gevuurd(soort, regel_id, self.totaal)}
+        return effect
+
+    def _waarschuwingen(self, scenario: Scenario | None = None) -> list[str]:
         if self.totaal == 0:
             return ["Er zijn geen casussen vergeleken: de casusbibliotheek is leeg."]
-        found = []
+        found: list[str] = []
+        if scenario is not None:
+            found.extend(e["waarschuwing"] for e in self.regels_effect(scenario).values() if e["waarschuwing"])
         if self.gewijzigd == 0:
             found.append(
                 f"Het scenario verandert geen enkel advies in deze {self.totaal} casussen. Controleer of de "
@@ -347,6 +432,14 @@ class ReplayTelling:
         return found
 
 
+def _nooit_gevuurd(soort: str, regel_id: str, totaal: int) -> str:
+    waar = "in de vergeleken casus niet" if totaal == 1 else f"in geen van de {totaal} casussen"
+    if soort == "toegevoegd":
+        return (f"De toegevoegde regel {regel_id} is {waar} van toepassing: controleer de voorwaarden (wanneer) en "
+                "of de regel op deze casussen past.")
+    return f"De uitgezette regel {regel_id} was {waar} van toepassing: uitzetten verandert hier niets."
+
+
 def _verdeling(voor: Counter[str], na: Counter[str]) -> dict[str, dict[str, int]]:
     keys = sorted(set(voor) | set(na), key=lambda k: (k == GEEN, k))
     return {"voor": {k: voor[k] for k in keys}, "na": {k: na[k] for k in keys}}
@@ -357,7 +450,8 @@ def scenario_rulesets(
 ) -> tuple[CompiledRuleset, CompiledRuleset]:
     """The base ruleset for a casus on `peildatum` and the scenario's (on its own peildatum, if set)."""
     basis = engine.ruleset(peildatum)
-    anders = engine.ruleset(scenario.peildatum or peildatum, scenario.parameters, scenario.regels_uit)
+    anders = engine.ruleset(scenario.peildatum or peildatum, scenario.parameters, scenario.regels_uit,
+                            scenario.regels_bij)
     return basis, anders
 
 
@@ -367,6 +461,35 @@ def replay_casus(
     """The advies of one casus under the base ruleset and under the scenario (parsed once)."""
     parsed = casus if isinstance(casus, Casus) else parse_casus(casus)
     return evaluate(parsed, basis), evaluate(parsed, scenario)
+
+
+BESLUIT_VELDEN = ("route", "perceel", "pakket")
+"""A recorded besluit matches an advies when these are equal (the contract's besluiten comparison)."""
+
+
+def besluit_klopt(besluit: tuple[Any, ...], advies: Mapping[str, Any]) -> bool:
+    """Whether a besluit's (route, perceel, pakket) equals the advies'."""
+    return tuple(besluit) == tuple(advies.get(veld) for veld in BESLUIT_VELDEN)
+
+
+def replay_opgeslagen(
+    casus: Casus, opgeslagen: Mapping[str, Any], opgeslagen_hash: str, basis: CompiledRuleset,
+    scenario: CompiledRuleset, met_uitleg: bool = False,
+) -> tuple[Mapping[str, Any], dict[str, Any], bool]:
+    """(voor, na, stored advies used) for a stored advies of `casus`, `opgeslagen` made by the ruleset with hash
+    `opgeslagen_hash`. When that is the base ruleset, the stored advies is the advies before (the same code and
+    parameters give the same advies) and only the scenario is evaluated; otherwise both are.
+
+    `opgeslagen` may lack its explanation (`uitleg`); the advies before is then evaluated again only when the
+    scenario changes a contract field, since naming the rules that concluded otherwise needs it. With
+    `met_uitleg` (the replay counts rules' firings, e.g. switched-off or added rules) the explanation must be
+    there: the stored advies is used only if it has one."""
+    na = evaluate(casus, scenario)
+    if opgeslagen_hash != basis.hash or (met_uitleg and "uitleg" not in opgeslagen):
+        return evaluate(casus, basis), na, False
+    if "uitleg" not in opgeslagen and vergelijk(opgeslagen, na) is not None:
+        return evaluate(casus, basis), na, False
+    return opgeslagen, na, True
 
 
 def telling_over(paren: Iterable[tuple[Mapping[str, Any], Mapping[str, Any]]]) -> ReplayTelling:

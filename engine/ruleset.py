@@ -14,7 +14,9 @@ import orjson
 from engine.dsl import CompileError, FactSchemas
 from engine.durable_adapter import DurableRuleset
 from engine.parameters import Parameters
+from engine.regels_bij import RegelBij
 from engine.rule import Rule
+from engine.scenario_regels import compileer
 
 if TYPE_CHECKING:
     from engine.casus import Casus
@@ -54,11 +56,11 @@ class CompiledRuleset:
         return {"naam": self.naam, "versie": self.versie, "hash": self.hash}
 
 
-def _definition(rules: Iterable[Rule], source: RuleSource, params: Parameters) -> dict[str, Any]:
+def _definition(rules: Iterable[Rule], schemas: FactSchemas, params: Parameters) -> dict[str, Any]:
     definition: dict[str, Any] = {}
     for r in rules:
         try:
-            patterns = [{name: p.compile(source.schemas, params.get)} for name, p in r.when]
+            patterns = [{name: p.compile(schemas, params.get)} for name, p in r.when]
         except CompileError as exc:
             raise CompileError(f"{r.id}: {exc}") from exc
         definition[r.id] = {"all": patterns, "pri": r.fase}
@@ -81,8 +83,11 @@ _cache: dict[str, CompiledRuleset] = {}
 _cache_lock = threading.Lock()
 
 
-def compile_ruleset(source: RuleSource, params: Parameters, regels_uit: Iterable[str] = ()) -> CompiledRuleset:
-    """Compile (or reuse, by content hash) the ruleset for these parameters and switched-off rules."""
+def compile_ruleset(
+    source: RuleSource, params: Parameters, regels_uit: Iterable[str] = (), regels_bij: Sequence[RegelBij] = ()
+) -> CompiledRuleset:
+    """Compile (or reuse, by content hash) the ruleset for these parameters, switched-off rules and rules added
+    by a scenario (`engine.scenario_regels`: after the source's rules, so they fire after them within a step)."""
     off = tuple(sorted(set(regels_uit)))
     known = {r.id: r for r in source.rules}
     for rule_id in off:
@@ -90,8 +95,9 @@ def compile_ruleset(source: RuleSource, params: Parameters, regels_uit: Iterable
             raise CompileError(f"regels_uit: onbekende regel {rule_id!r}")
         if not known[rule_id].uitschakelbaar:
             raise CompileError(f"regels_uit: regel {rule_id!r} kan niet uitgeschakeld worden")
-    rules = [r for r in source.rules if r.id not in off]
-    definition = _definition(rules, source, params)
+    bij, extra_schemas = compileer(regels_bij, source.rules)
+    rules = [r for r in source.rules if r.id not in off] + bij
+    definition = _definition(rules, {**source.schemas, **extra_schemas}, params)
     digest = _digest(source, rules, definition, params)
     with _cache_lock:
         cached = _cache.get(digest)

@@ -40,7 +40,10 @@ def _pakket_reden(casus: Casus, work: Work, pakket: int) -> str:
         if kandidaten.get("semi_intramuraal") == pakket:
             verhogingen.append(f"pakket {matrix} bij {PERCEEL_BIJVOEGLIJK[work.slots['perceel']]} ondersteuning "
                                "niet bestaat")
-        reden += f" (pakket {matrix}, verhoogd vanwege {opsomming(verhogingen)})"
+        if any(bron.startswith("scenario.") and p == pakket for bron, p in kandidaten.items()):
+            verhogingen.append("een regel van het scenario")  # an added rule's minimum (engine.scenario_gevolgen)
+        if verhogingen:
+            reden += f" (pakket {matrix}, verhoogd vanwege {opsomming(verhogingen)})"
     return reden
 
 
@@ -66,7 +69,10 @@ def _route_zin(casus: Casus, work: Work) -> str:
         perceel_deel = _perceel_reden(perceel)
         zin = (f"Advies: een HG-arrangement, {perceel_deel}{', en' if ',' in perceel_deel else ','} "
                f"{_pakket_reden(casus, work, pakket)}")
-    if slots.get("vrije_trede"):
+    if slots.get("vrije_trede") and work.data.get("vrije_trede_door_scenario"):  # engine.scenario_gevolgen
+        zin += "; volgens een regel van het scenario kan de indicatiesteller een vrije trede met een budget op maat " \
+               "toepassen"
+    elif slots.get("vrije_trede"):
         zin += "; bij dit grote gezin kan de indicatiesteller een vrije trede met een budget op maat toepassen"
     return zin + "."
 

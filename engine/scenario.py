@@ -1,8 +1,9 @@
-"""Scenarios: a declarative change of the ruleset (parameter overrides, switched-off rules), validated.
+"""Scenarios: a declarative change of the ruleset (parameter overrides, switched-off and added rules), validated.
 
 A scenario is data (contract, "Scenario"): a diff on the immutable baseline. It is checked against
 the engine's parameter tree in force on a peildatum and against the engine's rule ids; every problem
-is reported as a `Fout` naming the field (`parameters.pakket_matrix.hoog.beperkt`, `regels_uit[0]`).
+is reported as a `Fout` naming the field (`parameters.pakket_matrix.hoog.beperkt`, `regels_uit[0]`,
+`regels_bij[0].wanneer.signalen`: added rules are validated by `engine.scenario_regels_invoer`).
 """
 
 from __future__ import annotations
@@ -18,9 +19,13 @@ from typing import TYPE_CHECKING, Any
 import orjson
 import yaml
 
+from engine.dsl import CompileError
 from engine.errors import Fout
 from engine.parameters import GeenRegelsetFout, ParameterFout, Parameters, as_date
 from engine.persoonsgegevens import SOORTEN, in_id, in_tekst
+from engine.regels_bij import RegelBij
+from engine.scenario_regels import compileer
+from engine.scenario_regels_invoer import lees_regels_bij
 
 if TYPE_CHECKING:
     from engine.core import Engine
@@ -32,12 +37,12 @@ SCENARIO = "(scenario)"
 
 _NAAM = re.compile(r"[A-Za-z0-9._-]{1,64}", re.ASCII)
 _TEKSTEN = ("beschrijving", "vraag", "bron")
-_SLEUTELS = ("naam", *_TEKSTEN, "peildatum", "parameters", "regels_uit")
+_SLEUTELS = ("naam", *_TEKSTEN, "peildatum", "parameters", "regels_uit", "regels_bij")
 
 
 @dataclass(frozen=True)
 class Scenario:
-    """A changed ruleset: parameter overrides (dotted path -> value) and rule ids switched off."""
+    """A changed ruleset: parameter overrides (dotted path -> value), rule ids switched off, rules added."""
 
     naam: str
     beschrijving: str
@@ -46,6 +51,7 @@ class Scenario:
     parameters: dict[str, Any] = field(default_factory=dict)
     regels_uit: tuple[str, ...] = ()
     peildatum: dt.date | None = None  # evaluate the scenario side on this date instead of the casus' own
+    regels_bij: tuple[RegelBij, ...] = ()
 
 
 class ScenarioFout(ValueError):
@@ -89,6 +95,9 @@ def scenario_uit(data: object, engine: Engine, peildatum: dt.date | None = None)
     basis = _basis(engine, eigen_datum or peildatum, fouten)
     parameters = _parameters(data.get("parameters", {}), basis, fouten)
     regels_uit = _regels_uit(data.get("regels_uit", []), engine, fouten)
+    regels_bij = lees_regels_bij(data.get("regels_bij", []), fouten)
+    if not fouten:
+        _compileerbaar(regels_bij, engine, basis, fouten)
     if fouten:
         raise ScenarioFout(fouten)
     assert basis is not None  # a failing _basis adds a Fout
@@ -96,7 +105,22 @@ def scenario_uit(data: object, engine: Engine, peildatum: dt.date | None = None)
     if fouten:
         raise ScenarioFout(fouten)
     return Scenario(naam, teksten["beschrijving"], teksten["vraag"], teksten["bron"], parameters, regels_uit,
-                    eigen_datum)
+                    eigen_datum, regels_bij)
+
+
+def _compileerbaar(regels: tuple[RegelBij, ...], engine: Engine, basis: Parameters | None,
+                   fouten: list[Fout]) -> None:
+    """The added rules compile against the engine's rules and facts (checked before anything runs)."""
+    if not regels or basis is None:
+        return
+    try:
+        bij, schemas = compileer(regels, engine.source.rules)
+        alle = {**engine.source.schemas, **schemas}
+        for regel in bij:
+            for _, patroon in regel.when:
+                patroon.compile(alle, basis.get)
+    except CompileError as exc:
+        fouten.append(Fout("regels_bij", f"de regels kunnen niet in deze regelset worden opgenomen ({exc})"))
 
 
 def _suggestie(woord: str, mogelijk: Iterable[str], cutoff: float = 0.75) -> str:

@@ -8,6 +8,7 @@ have one implementation.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Mapping
 from html import escape
@@ -32,7 +33,7 @@ _BREEDTE, _LABEL, _STAAF, _RIJ = 360, 130, 14, 46
 def staafdiagram(veld: str, verdeling: Mapping[str, Mapping[str, int]]) -> Markup:
     """Horizontal bars per value of `veld`, before (grey) and after (blue), as an inline SVG."""
     rijen = verdeling_rijen(veld, verdeling)
-    hoogste = max((max(v, n) for _, v, n, _ in rijen), default=0) or 1
+    hoogste = max((max(v or 0, n or 0) for _, v, n, _ in rijen), default=0) or 1
     ruimte = _BREEDTE - _LABEL - 60
     hoogte = 30 + _RIJ * max(len(rijen), 1)
     titel = escape(f"{veldnaam(veld, hoofdletter=True)}: verdeling voor en na")
@@ -52,13 +53,25 @@ def staafdiagram(veld: str, verdeling: Mapping[str, Mapping[str, int]]) -> Marku
         delen.append(f'<text x="{_LABEL - 8}" y="{y + _STAAF + 4}" font-size="12" text-anchor="end">'
                      f"{escape(waarde)}</text>")
         for j, (aantal, kleur) in enumerate(((voor, _KLEUR_VOOR), (na, _KLEUR_NA))):
-            breedte = round(ruimte * aantal / hoogste, 1)
+            breedte = round(ruimte * (aantal or 0) / hoogste, 1)
             yj = y + j * (_STAAF + 2)
+            getoond = "—" if aantal is None else str(aantal)  # None: hidden by disclosure control
             delen.append(f'<rect x="{_LABEL}" y="{yj}" width="{breedte}" height="{_STAAF}" fill="{kleur}">'
-                         f"<title>{escape(waarde)} {'voor' if j == 0 else 'na'}: {aantal}</title></rect>"
-                         f'<text x="{_LABEL + breedte + 4}" y="{yj + _STAAF - 3}" font-size="11">{aantal}</text>')
+                         f"<title>{escape(waarde)} {'voor' if j == 0 else 'na'}: "
+                         f"{'niet getoond' if aantal is None else aantal}</title></rect>"
+                         f'<text x="{_LABEL + breedte + 4}" y="{yj + _STAAF - 3}" font-size="11">{getoond}</text>')
     delen.append("</svg>")
     return Markup("".join(delen))  # noqa: S704  # built above; every text from the report is escaped
+
+
+_MAANDEN = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+            "november", "december")
+
+
+def datum(waarde: str) -> str:
+    """An ISO date in Dutch words: '2026-03-01' -> '1 maart 2026'."""
+    dag = dt.date.fromisoformat(str(waarde))
+    return f"{dag.day} {_MAANDEN[dag.month - 1]} {dag.year}"
 
 
 def parameterwaarde(waarde: Any) -> str:
@@ -77,6 +90,7 @@ def _omgeving() -> Environment:
     omgeving.filters["veldnaam"] = veldnaam
     omgeving.filters["parameterwaarde"] = parameterwaarde
     omgeving.filters["euro"] = euro
+    omgeving.filters["datum"] = datum
     return omgeving
 
 
@@ -91,12 +105,13 @@ def rapport_context(report: Mapping[str, Any], max_casussen: int = MAX_HTML_CASU
             "rijen": verdeling_rijen(veld, verdeling), "svg": staafdiagram(veld, verdeling),
         })
     uren = report["uren_per_week"]
-    totaal = int(report["totaal"])
+    totaal = int(report["totaal"] or 0)  # None, 0: hidden by disclosure control, or no casussen
+    gewijzigd = report["gewijzigd"]
     return {
         "verdelingen": verdelingen,
-        "aandeel": f"{int(report['gewijzigd']) / totaal:.1%}".replace(".", ",") if totaal else "—",
-        "uren_voor": float(uren["voor"]),
-        "uren_na": float(uren["na"]),
+        "aandeel": f"{int(gewijzigd) / totaal:.1%}".replace(".", ",") if totaal and gewijzigd is not None else "—",
+        "uren_voor": None if uren["voor"] is None else float(uren["voor"]),
+        "uren_na": None if uren["na"] is None else float(uren["na"]),
         "max_casussen": max_casussen,
     }
 
@@ -109,7 +124,8 @@ def html(report: Mapping[str, Any]) -> str:
 def rapport_delen(report: Mapping[str, Any], max_casussen: int = MAX_HTML_CASUSSEN,
                   regel_href: str | None = None) -> dict[str, Any]:
     """The report's parts, rendered for a page with its own layout and headings (the web pages): the
-    scenario, warnings, key figures, distributions (charts and tables), changed and invalid casussen as
+    scenario, warnings, key figures, distributions (charts and tables), the effect of the scenario's added and
+    switched-off rules (`regels_effect`, empty without), changed and invalid casussen as
     HTML (`Markup`), with the figures of `rapport_context`. `regel_href`: each rule id of a changed casus
     links to `regel_href + rule id`."""
     context = rapport_context(report, max_casussen)
@@ -121,6 +137,10 @@ def rapport_delen(report: Mapping[str, Any], max_casussen: int = MAX_HTML_CASUSS
         "kerncijfers": delen.kerncijfers(  # type: ignore[attr-defined]
             report, context["aandeel"], context["uren_voor"], context["uren_na"], met_verschil=True),
         "grafieken": delen.verdelingen(context["verdelingen"]),  # type: ignore[attr-defined]
+        "regels_effect": delen.regels_effect(report) if report.get("regels_effect") else Markup(""),  # type: ignore[attr-defined]
+        "besluiten": delen.besluiten(report) if report.get("besluiten") else Markup(""),  # type: ignore[attr-defined]
+        "velden": delen.gewijzigde_velden(report),  # type: ignore[attr-defined]
+        "onderdrukt": delen.onderdrukt(report),  # type: ignore[attr-defined]
         "casussen": delen.gewijzigde_casussen(report, max_casussen, regel_href),  # type: ignore[attr-defined]
         "ongeldig": delen.ongeldige_casussen(report, max_casussen) if report.get("ongeldig") else Markup(""),  # type: ignore[attr-defined]
     }

@@ -64,16 +64,19 @@ def json_bytes(report: Mapping[str, Any]) -> bytes:
 # --- distributions -----------------------------------------------------------------------------------
 
 
-def verdeling_rijen(veld: str, verdeling: Mapping[str, Mapping[str, int]]) -> list[tuple[str, int, int, int]]:
-    """(waarde, voor, na, na - voor) for every value seen before or after, in the contract's order."""
+def verdeling_rijen(veld: str, verdeling: Mapping[str, Mapping[str, int | None]]
+                    ) -> list[tuple[str, int | None, int | None, int | None]]:
+    """(waarde, voor, na, na - voor) for every value seen before or after, in the contract's order; a count
+    hidden by disclosure control (None) stays None, and so does its difference."""
     voor, na = verdeling.get("voor", {}), verdeling.get("na", {})
     gezien = {str(k) for k in (*voor, *na)}
     bekend = [w for w in _VOLGORDE.get(veld, ()) if w in gezien]
     waarden = bekend + sorted(gezien - set(bekend), key=lambda w: (w == "geen", w))  # "geen" (null) last
     rijen = []
     for waarde in waarden:
-        v, n = int(voor.get(waarde, 0)), int(na.get(waarde, 0))
-        rijen.append((waarde, v, n, n - v))
+        v, n = voor.get(waarde, 0), na.get(waarde, 0)
+        v, n = None if v is None else int(v), None if n is None else int(n)
+        rijen.append((waarde, v, n, None if v is None or n is None else n - v))
     return rijen
 
 
@@ -141,8 +144,8 @@ def tabel(report: Mapping[str, Any], console: Console) -> None:
         verdeling.add_column(kolom, justify="right" if rechts else "left")
     for veld in velden_van(report):
         for i, (waarde, v, n, d) in enumerate(verdeling_rijen(veld, report["verdeling"].get(veld, {}))):
-            verdeling.add_row(veldnaam(veld) if i == 0 else "", Text(verdelingswaarde(waarde)), str(v), str(n),
-                              _delta(d))
+            verdeling.add_row(veldnaam(veld) if i == 0 else "", Text(verdelingswaarde(waarde)), getal(v), getal(n),
+                              "—" if d is None else _delta(d))
         verdeling.add_section()
     console.print(verdeling)
 
@@ -164,6 +167,7 @@ def tabel(report: Mapping[str, Any], console: Console) -> None:
         urentabel.add_row("kosten over de looptijd", euro(float(lt["voor"])), euro(float(lt["na"])),
                           ("+" if verschil > 0 else "−" if verschil < 0 else "") + euro(abs(verschil)))
     console.print(urentabel)
+    _regels_effect(report, console)
 
     casussen = report.get("casussen", [])
     if casussen:
@@ -183,6 +187,24 @@ def tabel(report: Mapping[str, Any], console: Console) -> None:
         meldingen = "; ".join(f"{f['veld']}: {f['melding']}" for f in fout["fouten"])
         console.print(f"Ongeldig ({waar}, casus_id {fout.get('casus_id') or '?'}): {meldingen}",
                       markup=False, highlight=False)
+
+
+def _regels_effect(report: Mapping[str, Any], console: Console) -> None:
+    """Per added or switched-off rule: in how many casussen it applied (a hidden count as a dash)."""
+    effect: Mapping[str, Mapping[str, Any]] = report.get("regels_effect") or {}
+    if not effect:
+        return
+    tabel_ = Table(title="Effect van de regels", title_justify="left")
+    tabel_.add_column("regel", no_wrap=True)
+    tabel_.add_column("wijziging")
+    tabel_.add_column("van toepassing in", justify="right")
+    for regel, e in effect.items():
+        keer = e.get("gevuurd")
+        tabel_.add_row(Text(regel), "toegevoegd" if e.get("soort") == "toegevoegd" else "uitgezet",
+                       "—" if keer is None else ("1 casus" if keer == 1 else f"{keer} casussen"))
+    console.print(tabel_)
+    console.print("Een toegevoegde regel telt in het advies na het scenario, een uitgezette regel in het advies "
+                  "ervoor.", markup=False, highlight=False)
 
 
 # --- CSV -----------------------------------------------------------------------------------------------

@@ -11,9 +11,11 @@ Public API:
 - `with_overrides(params, overrides)`: a copy of `params` with dotted paths set (a scenario's parameters).
 - `with_defaults(casus)`: a copy of a valid casus with every contract default filled in, except
   `leden[].verblijft_mee`, whose default depends on the household (see `verblijft_mee`).
-- `advies(casus, params, trace=None)`: the contract's advies (without `uitleg`/`ruleset`/`samenvatting`;
-  waarschuwingen without `tekst`, resultaatgebieden without `naam`); when a list is passed as `trace`,
-  the id of every rule whose condition holds is appended to it.
+- `advies(casus, params, trace=None, regels_bij=())`: the contract's advies (without `uitleg`/`ruleset`/
+  `samenvatting`; waarschuwingen without `tekst`, resultaatgebieden without `naam`); when a list is passed as
+  `trace`, the id of every rule whose condition holds is appended to it. `regels_bij` are a scenario's added
+  rules as the scenario file gives them (contract "Rules changed by a scenario"), applied as docs/decisions.md
+  "Rules added by a scenario" reads them (see the section "regels_bij" at the end of this module).
 """
 
 from __future__ import annotations
@@ -405,8 +407,9 @@ def perceel(casus: Casus, trace: Trace) -> str:
     return "extramuraal"
 
 
-def pakket(casus: Casus, gekozen_perceel: str, params: Params, trace: Trace) -> int:
-    """Step 6: matrix, then the minimums (applied as a maximum); existing Wmo care sets pakket 1."""
+def pakket(casus: Casus, gekozen_perceel: str, params: Params, trace: Trace, minimum_bij: int | None = None) -> int:
+    """Step 6: matrix, then the minimums (applied as a maximum); existing Wmo care sets pakket 1.
+    `minimum_bij`: the highest minimum of the scenario's added rules that hold (not next to Wmo care)."""
     if naast_bestaande_wmo_zorg(casus):
         _fire(trace, "pakket.bestaande_wmo_zorg")
         result = int(params["bestaande_wmo_zorg"]["pakket"])
@@ -419,6 +422,8 @@ def pakket(casus: Casus, gekozen_perceel: str, params: Params, trace: Trace) -> 
         if gekozen_perceel in SEMI_INTRA:
             _fire(trace, "pakket.minimum_semi_intramuraal")
             result = max(result, int(params["semi_intramuraal"]["minimum_pakket"]))
+        if minimum_bij is not None:
+            result = max(result, minimum_bij)
     _fire(trace, "pakket.vastgesteld")
     return result
 
@@ -792,15 +797,24 @@ def _empty_arrangement() -> dict[str, Any]:
     }
 
 
-def arrangement(casus: Casus, huishouden: Huishouden, params: Params, trace: Trace) -> dict[str, Any]:
-    """Steps 5-9 and the beschikking for a household that gets an HG-arrangement."""
+def arrangement(
+    casus: Casus, huishouden: Huishouden, params: Params, trace: Trace, bij: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """Steps 5-9 and the beschikking for a household that gets an HG-arrangement; `bij`: the scenario's added
+    rules that hold."""
+    bij = bij or []
     gekozen_perceel = perceel(casus, trace)
-    gekozen_pakket = pakket(casus, gekozen_perceel, params, trace)
+    minima = [int(r["dan"]["minimum_pakket"]) for r in bij if "minimum_pakket" in r["dan"]]
+    gekozen_pakket = pakket(casus, gekozen_perceel, params, trace, max(minima) if minima else None)
     vrij = vrije_trede(gekozen_perceel, len(huishouden.kinderen), params, trace)
+    vrij = vrij or any(r["dan"].get("vrije_trede") is True for r in bij)
     duur = duur_maanden(params, trace)
     gekozen_budget = budget(huishouden, gekozen_perceel, gekozen_pakket, duur, params, trace)
     delen, uitgesloten = onderdelen(casus, huishouden, params, trace)
     gekozen_maatwerk = maatwerk(casus, gekozen_perceel, trace)
+    for regel in bij:
+        delen, uitgesloten = _onderdelen_bij(regel["dan"], casus, huishouden, params, delen, uitgesloten)
+        gekozen_maatwerk = _maatwerk_bij(regel["dan"], gekozen_perceel, gekozen_maatwerk)
     return {
         "perceel": gekozen_perceel,
         "pakket": gekozen_pakket,
@@ -815,8 +829,9 @@ def arrangement(casus: Casus, huishouden: Huishouden, params: Params, trace: Tra
     }
 
 
-def advies(casus: Casus, params: Params, trace: Trace = None) -> dict[str, Any]:
-    """The advies for a valid casus whose defaults are filled in (see `with_defaults`)."""
+def advies(casus: Casus, params: Params, trace: Trace = None, regels_bij: Any = ()) -> dict[str, Any]:
+    """The advies for a valid casus whose defaults are filled in (see `with_defaults`); `regels_bij`: a
+    scenario's added rules (raw, as in a scenario file)."""
     in_scope = binnen_scope(casus, trace)
     acuut = directe_veiligheid_eerst(casus, trace)
     gevonden_waarschuwingen = waarschuwingen(casus, params, trace)
@@ -831,12 +846,15 @@ def advies(casus: Casus, params: Params, trace: Trace = None) -> dict[str, Any]:
         signaleringen.append("strafrechtelijke_aanpak")
     elif toegang_hg_arrangement(casus, params, trace):
         route = ROUTE_HG
-        details = arrangement(casus, huishouden, params, trace)
+        bij = _gelden(regels_bij, casus, huishouden, route, trace)
+        details = arrangement(casus, huishouden, params, trace, bij)
         signaleringen += huishouden_signaleringen(casus, huishouden, details["perceel"], trace)
+        signaleringen = _signalen_bij(bij, signaleringen)
     else:
         route = ROUTE_BASISHULP
         details = _empty_arrangement()
         signaleringen += huishouden_signaleringen(casus, huishouden, None, trace)
+        signaleringen = _signalen_bij(_gelden(regels_bij, casus, huishouden, route, trace), signaleringen)
 
     result.update(
         route=route,
@@ -847,4 +865,126 @@ def advies(casus: Casus, params: Params, trace: Trace = None) -> dict[str, Any]:
         signaleringen=signaleringen,
         waarschuwingen=gevonden_waarschuwingen,
     )
+    return result
+
+
+# --------------------------------------------------------------------------- regels_bij (a scenario's added rules)
+#
+# Read from the contract and docs/decisions.md "Rules added by a scenario", apart from the engine:
+# - a rule holds when every test of `wanneer` holds; on a list (`signalen`, `geweld.vormen`) `bevat` = all given
+#   values are in it, `niet` = none is, `in` = at least one is, `gelijk` = exactly these; on a value `gelijk`,
+#   `niet`, `in`, `min` (>=), `max` (<=); `aantal_kinderen` counts the children in beeld and
+#   `aantal_volwassenen_geteld` the counted adults;
+# - a rule with a consequence in the arrangement holds only in the HG-arrangement, a rule with only a signal
+#   also on basishulp (never outside scope);
+# - minimum_pakket: the pakket is at least that (not next to existing Wmo care); vrije_trede: true;
+# - per rule, in regels_bij order: onderdeel_bij (not when advised already, when a safety rule excludes it or
+#   nobody can receive it, or when it is excluded), then onderdeel_uit (only when advised: taken out, excluded
+#   with its reden; systeemgerichte hulp out brings specialistische individuele hulp), then maatwerk_bij (not
+#   twice, and nachtelijke ondersteuning not semi/intramurally); signals after the project's, once per code.
+
+_ARRANGEMENT_GEVOLGEN = ("minimum_pakket", "onderdeel_uit", "onderdeel_bij", "vrije_trede", "maatwerk_bij")
+_LIJSTPADEN = ("signalen", "geweld.vormen")
+
+
+def _lijst_van(waarde: Any) -> list[Any]:
+    return list(waarde) if isinstance(waarde, list) else [waarde]
+
+
+def _casuswaarde(casus: Casus, huishouden: Huishouden, pad: str) -> Any:
+    if pad == "aantal_kinderen":
+        return len(huishouden.kinderen)
+    if pad == "aantal_volwassenen_geteld":
+        return len(huishouden.getelde_volwassenen)
+    waarde: Any = casus
+    for deel in pad.split("."):
+        waarde = waarde[deel]
+    return waarde
+
+
+def _toets(waarde: Any, toets: str, verwacht: Any, lijst: bool) -> bool:
+    if lijst:
+        gegeven = set(_lijst_van(verwacht))
+        return {
+            "bevat": gegeven <= set(waarde),
+            "niet": not gegeven & set(waarde),
+            "in": bool(gegeven & set(waarde)),
+            "gelijk": gegeven == set(waarde),
+        }[toets]
+    if toets == "gelijk":
+        return bool(waarde == verwacht)
+    if toets == "niet":
+        return bool(waarde != verwacht)
+    if toets == "in":
+        return waarde in verwacht
+    if toets == "min":
+        return bool(waarde >= verwacht)
+    return bool(waarde <= verwacht)  # max
+
+
+def _gelden(regels: Any, casus: Casus, huishouden: Huishouden, route: str, trace: Trace) -> list[dict[str, Any]]:
+    """The added rules that hold for this casus on `route`, in order."""
+    found = []
+    for regel in regels or ():
+        in_arrangement = any(g in regel["dan"] for g in _ARRANGEMENT_GEVOLGEN)
+        if in_arrangement and route != ROUTE_HG:
+            continue
+        if all(_toets(_casuswaarde(casus, huishouden, pad), toets, verwacht, pad in _LIJSTPADEN)
+               for pad, toetsen in (regel.get("wanneer") or {}).items() for toets, verwacht in toetsen.items()):
+            _fire(trace, regel["id"])
+            found.append(regel)
+    return found
+
+
+def _kan_niet_erbij(onderdeel: str, casus: Casus, huishouden: Huishouden, params: Params,
+                    uitgesloten: list[dict[str, str]]) -> bool:
+    volwassenen, kinderen = huishouden.getelde_volwassenen, huishouden.kinderen
+    if onderdeel == "systeemgerichte_hulp":
+        minimum = param(params, "systeemgerichte_hulp.minimum_deelnemers")
+        if (casus["geweld"]["intieme_terreur"] or "schadelijke_traditionele_praktijken" in casus["geweld"]["vormen"]
+                or not volwassenen or huishouden.deelnemers < minimum):
+            return True
+    if onderdeel in ("opvoedondersteuning", "kindgerichte_hulp") and not kinderen:
+        return True
+    if onderdeel == "opvoedondersteuning" and not volwassenen:
+        return True
+    if onderdeel == "slachtofferhulp" and not _has_role(volwassenen, "slachtoffer"):
+        return True
+    if onderdeel == "plegerhulp" and not _has_role(volwassenen, "pleger"):
+        return True
+    return any(u["onderdeel"] == onderdeel for u in uitgesloten)
+
+
+def _onderdelen_bij(dan: dict[str, Any], casus: Casus, huishouden: Huishouden, params: Params, delen: list[str],
+                    uitgesloten: list[dict[str, str]]) -> tuple[list[str], list[dict[str, str]]]:
+    chosen, uit = set(delen), list(uitgesloten)
+    for onderdeel in _lijst_van(dan.get("onderdeel_bij", [])):
+        if onderdeel not in chosen and not _kan_niet_erbij(onderdeel, casus, huishouden, params, uit):
+            chosen.add(onderdeel)
+    for item in _lijst_van(dan.get("onderdeel_uit", [])):
+        if item["onderdeel"] in chosen:
+            chosen.discard(item["onderdeel"])
+            uit.append({"onderdeel": item["onderdeel"], "reden": " ".join(item["reden"].split())})
+            if item["onderdeel"] == "systeemgerichte_hulp":
+                chosen.add("specialistische_individuele_hulp")
+    uit.sort(key=lambda u: ONDERDELEN_ORDER.index(u["onderdeel"]))
+    return [name for name in ONDERDELEN_ORDER if name in chosen], uit
+
+
+def _maatwerk_bij(dan: dict[str, Any], gekozen_perceel: str, gekozen: list[str]) -> list[str]:
+    result = list(gekozen)
+    for gebied in _lijst_van(dan.get("maatwerk_bij", [])):
+        if gebied == "nachtelijke_ondersteuning" and gekozen_perceel in SEMI_INTRA:
+            continue
+        if gebied not in result:
+            result.append(gebied)
+    return result
+
+
+def _signalen_bij(bij: list[dict[str, Any]], signaleringen: list[str]) -> list[str]:
+    result = list(signaleringen)
+    for regel in bij:
+        signaal = regel["dan"].get("signalering")
+        if signaal and signaal["code"] not in result:
+            result.append(signaal["code"])
     return result

@@ -261,7 +261,8 @@ def test_shipped_scenario_is_documented(path: Path) -> None:
     assert scenario.beschrijving and scenario.vraag.endswith("?")
     assert re.fullmatch(r"00[0-4] [^;]+(; 00[0-4] [^;]+)*", scenario.bron), scenario.bron
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert set(raw) == {"naam", "beschrijving", "vraag", "bron", "parameters", "regels_uit"}
+    velden = {"naam", "beschrijving", "vraag", "bron", "parameters", "regels_uit"}
+    assert velden <= set(raw) <= {*velden, "regels_bij"}  # regels_bij: tests/test_scenario_regels.py
 
 
 def test_contract_paths_are_used() -> None:

@@ -19,7 +19,7 @@ from api.bibliotheek import bibliotheek
 from api.deps import ApiFout, SessionDep, lees_body, rollen
 from api.models import AdviesRecord, nieuw_id, nu, utc
 from api.opslag import AdviesOpslag
-from api.schemas import AdviesAntwoord, FoutAntwoord
+from api.schemas import AdviesAntwoord, AlternatievenAntwoord, FoutAntwoord
 from engine.alternatieven import alternatieven
 from engine.casus import Casus, parse_casus, parse_casus_json
 from engine.errors import CasusFout
@@ -179,7 +179,8 @@ def get_advies(
 @router.get(
     "/v1/advies/{advies_id}/alternatieven",
     summary="Wat als: de kleinste enkele wijzigingen van de casus die route, perceel of pakket veranderen",
-    responses={200: {"description": "advies_id, alternatieven (veld, waarde, gevolg, tekst) en de gebruikte regels"},
+    responses={200: {"model": AlternatievenAntwoord,
+                     "description": "advies_id, alternatieven (veld, waarde, gevolg, tekst) en de gebruikte regels"},
                401: {"model": FoutAntwoord}, 403: {"model": FoutAntwoord}, 404: {"model": FoutAntwoord}},
 )
 def get_alternatieven(

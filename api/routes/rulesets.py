@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 
 from api.auth import Principal
 from api.deps import ApiFout, rollen
-from api.schemas import FoutAntwoord, RulesetInfo, RulesetVersie
+from api.schemas import FoutAntwoord, RulesetInfo, RulesetParameters, RulesetVersie
 from engine.parameters import GeenRegelsetFout
 from rules import standaard_engine
 
@@ -26,6 +26,7 @@ def rulesets(wie: Annotated[Principal, Depends(rollen(*IEDEREEN))]) -> list[Rule
 
 
 @router.get("/v1/rulesets/{naam}/parameters", summary="De parameters van een regelset, met hun bron",
+            response_model=RulesetParameters,
             responses={401: {"model": FoutAntwoord}, 404: {"model": FoutAntwoord}, 422: {"model": FoutAntwoord}})
 def parameters(
     naam: str, wie: Annotated[Principal, Depends(rollen(*IEDEREEN))],

@@ -7,6 +7,8 @@
 - document: the advies as a PDF for the signed-in session (`/advies/{id}/pdf`);
 - onderbouwing: the explanation chain with sources and alternatives, reviewed per step (HG-deskundige);
 - scenarios: scenarios, replay over the casuïstiek, impact report, deviation statistics (beleidsmaker);
+- opgeslagen: the saved scenarios: open a version, download it as YAML (beleidsmaker);
+- voorstellen: the deviations of the besluiten propose the next scenario (beleidsmaker);
 - beheer: the audit log and deleting an advies (beheerder).
 """
 
@@ -16,7 +18,18 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from api.web import aanmelden, advies, beheer, document, herindicatie, oidc, onderbouwing, scenarios
+from api.web import (
+    aanmelden,
+    advies,
+    beheer,
+    document,
+    herindicatie,
+    oidc,
+    onderbouwing,
+    opgeslagen,
+    scenarios,
+    voorstellen,
+)
 from api.web.pagina import HIER, fout, is_pagina, zin
 
 __all__ = ["installeer", "is_pagina", "foutpagina"]
@@ -27,7 +40,8 @@ _TITELS = {400: "Ongeldig verzoek", 401: "Niet aangemeld", 403: "Geen toegang", 
 
 
 def installeer(app: FastAPI) -> None:
-    for module in (aanmelden, oidc, advies, document, herindicatie, onderbouwing, scenarios, beheer):
+    for module in (aanmelden, oidc, advies, document, herindicatie, onderbouwing, scenarios, opgeslagen,
+                   voorstellen, beheer):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=HIER / "static"), name="static")
 

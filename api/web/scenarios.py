@@ -8,7 +8,9 @@
   report, `rapport.html.rapport_delen`), with `rapport.html` and `rapport.json` for the session;
 - `/afwijkingen`: the aggregates of GET /v1/statistiek/afwijkingen (`bereken_afwijkingen`).
 
-Scenarios are not written to disk: a job keeps its scenario's name, and its report repeats the scenario.
+The editor also saves a scenario as a new version of its name (`Scenario opslaan`, as POST /v1/scenarios) and
+writes the rules a scenario adds (`api.web.regelinvoer`); the saved versions are opened and downloaded on the
+pages of `api.web.opgeslagen`. The files of `scenarios/` stay the project's examples: nothing is written to disk.
 """
 
 from __future__ import annotations
@@ -34,8 +36,10 @@ from api.deps import ApiFout
 from api.models import ReplayJobRecord, nu, utc
 from api.replay_jobs import verlopen
 from api.routes.replay import rapport_antwoord, start_replay, valideer, vind_job
+from api.routes.scenarios import bewaar, opgeslagen, valideer_scenario
 from api.routes.statistiek import bereken_afwijkingen
 from api.web import pagina as p
+from api.web import regelinvoer
 from api.web.parameterinvoer import (
     MAX_WAARDE,
     Soort,
@@ -46,6 +50,8 @@ from api.web.parameterinvoer import (
     tekst,
     voorbeeld_van,
 )
+from api.web.replay_opgeslagen import over_opgeslagen, start_opgeslagen
+from api.web.voorstellen import lees_voorstel
 from engine.taal import label
 from rapport.html import rapport_delen
 from rules import standaard_engine
@@ -201,6 +207,8 @@ class Formulier:
 
     waarden: dict[str, str] = field(default_factory=dict)  # field name (naam, ..., or a parameter path) -> text
     regels_uit: list[str] = field(default_factory=list)
+    regels_bij: list[regelinvoer.RegelInvoer] = field(default_factory=list)  # the rules the scenario adds
+    herkomst: list[int] = field(default_factory=list)  # regels_bij[k] of the data came from rule herkomst[k]
     fouten: dict[str, list[str]] = field(default_factory=dict)  # field id -> messages
     samenvatting: list[tuple[str, str, str]] = field(default_factory=list)  # (field id, label, message)
 
@@ -216,6 +224,7 @@ class Formulier:
                 form.waarden[cel] = tekst(sub)
         uit = data.get("regels_uit")
         form.regels_uit = [str(r) for r in uit] if isinstance(uit, list) else []
+        form.regels_bij = regelinvoer.uit_data(data.get("regels_bij"))
         return form
 
     @classmethod
@@ -241,12 +250,21 @@ class Formulier:
         data["parameters"] = parameters
         form.regels_uit = [r for r in dict.fromkeys(velden.get("regels_uit", [])) if r]
         data["regels_uit"] = form.regels_uit
+        form.regels_bij = regelinvoer.uit_velden(velden)
+        regels_bij, form.herkomst = regelinvoer.naar_data(form.regels_bij, form.fout)
+        if regels_bij:
+            data["regels_bij"] = regels_bij
         return form, data
 
     @property
     def regelfout(self) -> bool:
         """Whether an error is about the rules switched off (their list is then shown open)."""
         return any(veld == "regels_uit" or veld.startswith("regel-") for veld in self.fouten)
+
+    @property
+    def regelbijfout(self) -> bool:
+        """Whether an error is about the rules added (their part is then shown open)."""
+        return any(veld == "regels_bij" or veld.startswith("rb") for veld in self.fouten)
 
     def fout(self, veld: str, label: str, melding: str) -> None:
         """An error at field `veld`, named `label` (in words) in the summary; the message as a sentence."""
@@ -278,6 +296,8 @@ class Formulier:
                     None)
                 self.fout(rij.id if rij else "parameters", rij.naam if rij else f"Parameters ({param})",
                           parameter_melding(melding, rij.soort, rij.voorbeeld) if rij else parameter_melding(melding))
+            elif pad.startswith("regels_bij"):
+                regelinvoer.koppel(self.regels_bij, self.herkomst, pad, melding, self.fout)
             elif pad.startswith("regels_uit"):
                 gevonden = re.fullmatch(r"regels_uit\[(\d+)\]", pad)
                 i = int(gevonden.group(1)) if gevonden else -1
@@ -288,18 +308,64 @@ class Formulier:
                 self.fout("scenario", "Scenario" if veld.startswith("scenario") else veld, melding)
 
 
+_GEVOLGHINT = {
+    "minimum_pakket": "Het pakket: 1, 2 of 3.",
+    "onderdeel_uit": "Een onderdeel, bijvoorbeeld systeemgerichte hulp; de reden hiernaast.",
+    "onderdeel_bij": "Een onderdeel, bijvoorbeeld specialistische individuele hulp.",
+    "signalering": "Een code in kleine letters met liggende streepjes, bijvoorbeeld ggz_zwaar; de tekst hiernaast.",
+    "vrije_trede": "Geen waarde nodig: de vrije trede wordt geadviseerd.",
+    "maatwerk_bij": "Toeleiding naar schulddienstverlening, dagbesteding of nachtelijke ondersteuning.",
+}
+
+
 def _formulierpagina(request: Request, wie: Principal, form: Formulier, actie: str, titel: str,
-                     status: int = 200, bestand: str | None = None) -> Response:
+                     status: int = 200, bestand: str | None = None, **extra: Any) -> Response:
     return p.pagina(request, "scenario.html", status, wie=wie, form=form, actie=actie, titel=titel,
-                    rs=regelset(), bestand=bestand, max_waarde=MAX_WAARDE)
+                    rs=regelset(), bestand=bestand, max_waarde=MAX_WAARDE, casusvelden=regelinvoer.CASUSVELDEN,
+                    toetsen=regelinvoer.TOETSEN, gevolgen=regelinvoer.GEVOLGEN, gevolghint=_GEVOLGHINT,
+                    onderdelen=regelinvoer.ONDERDELEN, maatwerk=regelinvoer.MAATWERK, woord=regelinvoer.woorden,
+                    **extra)
 
 
-async def _verstuur(request: Request, actie: str, titel: str, bestand: str | None = None) -> Response:
+def _opslaan(request: Request, wie: Principal, form: Formulier, data: dict[str, Any]) -> Response | None:
+    """Save the scenario as a new version (as POST /v1/scenarios): the saved version's page, or None with the
+    errors on the form."""
+    try:
+        _, inhoud = valideer_scenario(data, "scenario")
+    except ApiFout as exc:
+        form.koppel(exc.fouten)
+        return None
+    if form.fouten:
+        return None
+    record = bewaar(request.app.state.db, wie, inhoud, request)
+    return RedirectResponse(f"/scenarios/opgeslagen/{record.naam}?versie={record.versie}&opgeslagen=1",
+                            status_code=303)
+
+
+async def _verstuur(request: Request, actie: str, titel: str, bestand: str | None = None,
+                    **extra: Any) -> Response:
     velden = await p.formulier(request)
     wie = await p.toegang(request, BELEID, velden)
     if isinstance(wie, Response):
         return wie
     form, data = Formulier.uit_velden(velden)
+    knop = p.eerste(velden, "knop")
+    if regelinvoer.pas_aan(form.regels_bij, knop):  # a row added or a rule removed: the form again, as typed
+        return _formulierpagina(request, wie, Formulier(waarden=form.waarden, regels_uit=form.regels_uit,
+                                                        regels_bij=form.regels_bij), actie, titel,
+                                bestand=bestand, **extra)
+    if knop == "opslaan":
+        opgeslagen_ = await run_in_threadpool(_opslaan, request, wie, form, data)
+        if opgeslagen_ is not None:
+            return opgeslagen_
+        form.op_volgorde()
+        return _formulierpagina(request, wie, form, actie, titel, 422, bestand, **extra)
+    if over_opgeslagen(velden, form):  # issue 13: over the stored adviezen of a period (api.routes.replay)
+        job_opgeslagen = await run_in_threadpool(start_opgeslagen, request, wie, form, data)
+        if job_opgeslagen is not None:
+            return RedirectResponse(f"/replay/{job_opgeslagen.id}", status_code=303)
+        form.op_volgorde()
+        return _formulierpagina(request, wie, form, actie, titel, 422, bestand, **extra)
     try:
         scenario, casussen = await run_in_threadpool(valideer, data)
     except ApiFout as exc:
@@ -309,7 +375,7 @@ async def _verstuur(request: Request, actie: str, titel: str, bestand: str | Non
             job = await run_in_threadpool(start_replay, request, wie, data, scenario, casussen)
             return RedirectResponse(f"/replay/{job.id}", status_code=303)
     form.op_volgorde()
-    return _formulierpagina(request, wie, form, actie, titel, 422, bestand)
+    return _formulierpagina(request, wie, form, actie, titel, 422, bestand, **extra)
 
 
 # --- pages: scenarios ----------------------------------------------------------------------------------
@@ -347,12 +413,24 @@ async def scenarios(request: Request) -> Response:
         data = lees_bestand(pad)
         lijst.append({"stam": stam, **{k: str(data.get(k) or "") for k, _ in _TEKSTVELDEN}})
     jobs = await run_in_threadpool(_recente_jobs, request, wie)
-    return p.pagina(request, "scenarios.html", wie=wie, scenarios=lijst, jobs=jobs, STATUS=STATUS)
+    bewaard = await run_in_threadpool(_opgeslagen, request)
+    await audit.leg_vast(request, "scenarios_gelezen", wie, status=200)
+    return p.pagina(request, "scenarios.html", wie=wie, scenarios=lijst, jobs=jobs, STATUS=STATUS,
+                    opgeslagen=bewaard)
+
+
+def _opgeslagen(request: Request) -> list[dict[str, Any]]:
+    """The saved scenarios for the list: newest version, number of versions, who and when."""
+    with Session(request.app.state.db) as session:
+        return [{"naam": r.naam, "versie": r.versie, "aantal": aantal, "rol": r.rol, "key_id": r.key_id,
+                 "aangemaakt": utc(r.aangemaakt), "beschrijving": str(r.scenario.get("beschrijving") or "")}
+                for r, aantal in opgeslagen(session)]
 
 
 @router.get("/scenarios/nieuw")
-async def nieuw_scenario(request: Request, replay: str = "") -> Response:
-    """A blank scenario; with `?replay=<job_id>`, the scenario of that (finished) replay, to change it."""
+async def nieuw_scenario(request: Request, replay: str = "", voorstel: str = "") -> Response:
+    """A blank scenario; with `?replay=<job_id>`, the scenario of that (finished) replay, to change it; with
+    `?voorstel=<code>`, a proposal of the page "Voorstellen" (`api.web.voorstellen.lees_voorstel`)."""
     if replay:
         gevonden = await p.vind_voor(request, BELEID, vind_job, replay)
         if isinstance(gevonden, Response):
@@ -366,6 +444,8 @@ async def nieuw_scenario(request: Request, replay: str = "") -> Response:
     form = Formulier.uit_scenario({})
     if job is not None and job.rapport:
         form = Formulier.uit_scenario({**job.rapport, "naam": job.rapport.get("scenario")})
+    elif voorstel:
+        form = Formulier.uit_scenario(lees_voorstel(voorstel) or {})
     return _formulierpagina(request, wie, form, "/scenarios/nieuw", "Nieuw scenario")
 
 

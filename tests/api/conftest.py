@@ -131,3 +131,16 @@ def start_app() -> Callable[[str], AbstractContextManager[TestClient]]:
             yield client
 
     return start
+
+
+@pytest.fixture
+def standaard(database_url: str) -> Iterator[TestClient]:
+    """An app with the default disclosure minimum (5), on the module's database with empty tables (the `app`
+    fixture uses a minimum of 1)."""
+    settings = Settings(database_url=database_url, api_keys=API_KEYS)
+    assert settings.minimum_aantal == 5
+    with TestClient(create_app(settings)) as client:
+        with client.app.state.db.begin() as conn:  # type: ignore[attr-defined]
+            for table in TABLES:
+                conn.exec_driver_sql(f"DELETE FROM {table}")
+        yield client

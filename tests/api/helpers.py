@@ -31,7 +31,8 @@ ROL: dict[str, str] = {name: name.removesuffix("_2") for name in KEYS}
 API_KEYS = ",".join(f"{key}:{ROL[name]}" for name, key in KEYS.items())
 PRINCIPALS = tuple(KEYS)
 
-TABLES = ("idempotentie", "review", "besluit", "advies", "replay_job", "aanmeldpoging")  # children first, for deleting
+# children first, for deleting
+TABLES = ("idempotentie", "review", "besluit", "advies", "replay_job", "aanmeldpoging", "scenario")
 IGNORED = {"advies_id", "aangemaakt", "gevraagd_door", "vorig_advies_id", "ten_opzichte_van_vorige"}  # by the service
 
 

@@ -9,6 +9,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from api.routes.statistiek import herkomst_van_de_regels
 from tests.api.helpers import (
     CASUSSEN,
     KEYS,
@@ -204,9 +205,12 @@ def test_invalid_review_is_422_naming_the_field(client: TestClient, app: FastAPI
 
 def test_statistiek_without_besluiten(client: TestClient) -> None:
     advies_voor(client)
+    leeg = [{"veld": v, "afwijkend": 0, "aandeel": 0.0, "regels": [], "redenen": []}
+            for v in ("route", "perceel", "pakket", "maatwerk")]
     assert statistiek(client) == {"besluiten": 0, "afwijkend": 0, "aandeel_afwijkend": 0.0,
                                   "per_veld": {"route": 0, "perceel": 0, "pakket": 0, "maatwerk": 0},
-                                  "per_regel": [], "minimum_aantal": 1, "onderdrukt": [], "vrijgegeven_tot": None}
+                                  "per_regel": [], "minimum_aantal": 1, "onderdrukt": [], "vrijgegeven_tot": None,
+                                  "velden": leeg, "review_toelichtingen": []}
 
 
 def test_statistiek_aggregates_latest_besluit_per_field_and_rule(client: TestClient) -> None:
@@ -241,15 +245,20 @@ def test_statistiek_aggregates_latest_besluit_per_field_and_rule(client: TestCli
     assert stat["per_veld"] == {"route": 0, "perceel": 1, "pakket": 1, "maatwerk": 1}
 
     met_besluit = (a, b, c, e)
-    afwijkend = (b, e)
+    # A deviation counts only against the rules that concluded or fed the deviating field (engine/herkomst.py).
+    afwijkend = ((b, {"perceel", "pakket"}), (e, {"maatwerk"}))
+    graaf = herkomst_van_de_regels()
     verwacht = {}
     for regel in set().union(*(regels(x) for x in met_besluit)):
         n = sum(regel in regels(x) for x in met_besluit)
-        k = sum(regel in regels(x) for x in afwijkend)
+        k = sum(regel in regels(x) and any(regel in graaf.velden[v] for v in velden_x) for x, velden_x in afwijkend)
         verwacht[regel] = {"regel": regel, "besluiten": n, "afwijkend": k, "aandeel": round(k / n, 4),
                            "reviews_oneens": oneens[regel]}
-    per_regel = {r["regel"]: r for r in stat["per_regel"]}
+    per_regel = {r["regel"]: {k: r[k] for k in ("regel", "besluiten", "afwijkend", "aandeel", "reviews_oneens")}
+                 for r in stat["per_regel"]}
     assert per_regel == verwacht
+    assert 0 < sum(r["afwijkend"] for r in per_regel.values()) < sum(
+        r["besluiten"] for r in per_regel.values() if r["regel"] in regels(b) | regels(e)), "not every rule blamed"
     volgorde = [(-r["aandeel"], -r["afwijkend"], r["regel"]) for r in stat["per_regel"]]
     assert volgorde == sorted(volgorde), "most deviating rules first"
 
@@ -261,18 +270,26 @@ def test_statistiek_counts_disagreement_without_besluit(client: TestClient) -> N
     assert review(client, advies, {"oordeel": "oneens", "stappen": [{"regel": regel, "oordeel": "oneens"}]}).is_success
     stat = statistiek(client)
     assert stat["besluiten"] == 0
-    assert {"regel": regel, "besluiten": 0, "afwijkend": 0, "aandeel": 0.0, "reviews_oneens": 1} in stat["per_regel"]
+    gevonden = {r["regel"]: r for r in stat["per_regel"]}[regel]
+    assert {k: gevonden[k] for k in ("besluiten", "afwijkend", "aandeel", "reviews_oneens")} == {
+        "besluiten": 0, "afwijkend": 0, "aandeel": 0.0, "reviews_oneens": 1}
 
 
 def test_statistiek_reveals_no_individual_advies(client: TestClient, app: FastAPI) -> None:
+    """The reasons are shown (grouped, with disclosure control: tests/api/test_statistiek_herkomst.py), but
+    nothing that ties them to an advies, a casus, a besluit or who made it."""
     adviezen = [advies_voor(client, naam) for naam in ("vj-2020-1", "vj-2020-2", "eigen-05")]
     for advies in adviezen:
         response = besluit(client, advies, besluit_zoals(advies, pakket=3 if advies["pakket"] != 3 else 2,
-                                                         reden="Geheime reden 4711"))
+                                                         reden="Gedeelde reden 4711"))
         assert response.status_code == 201
-        review(client, advies, {"oordeel": "oneens", "toelichting": "Geheime toelichting 0815"})
+        review(client, advies, {"oordeel": "oneens", "toelichting": "Gedeelde toelichting 0815"})
     text = client.get("/v1/statistiek/afwijkingen", headers=auth("beleidsmaker")).text
-    verboden = ["Geheime", "4711", "0815", *KEYS.values()]
+    stat = statistiek(client)
+    pakket = next(v for v in stat["velden"] if v["veld"] == "pakket")
+    assert pakket["redenen"] == ["Gedeelde reden 4711"]  # three besluiten, one distinct reason
+    assert stat["review_toelichtingen"] == ["Gedeelde toelichting 0815"]
+    verboden = [*KEYS.values()]
     for advies in adviezen:
         verboden += [advies["advies_id"], advies["casus_id"]]
         verboden += [lid for lid in ("moeder", "vader", "zoon") if lid in str(advies["budget"])]
@@ -281,7 +298,8 @@ def test_statistiek_reveals_no_individual_advies(client: TestClient, app: FastAP
     for woord in verboden:
         assert woord not in text, woord
     assert set(statistiek(client)) == {"besluiten", "afwijkend", "aandeel_afwijkend", "per_veld", "per_regel",
-                                       "minimum_aantal", "onderdrukt", "vrijgegeven_tot"}
+                                       "minimum_aantal", "onderdrukt", "vrijgegeven_tot", "velden",
+                                       "review_toelichtingen"}
 
 
 # --- text the database cannot hold --------------------------------------------------------------------------

@@ -103,6 +103,11 @@ def test_refusals_name_the_field_and_store_nothing(client: TestClient, app: Fast
                               headers=auth("beleidsmaker")))[0].startswith("casussen[0].leden[0]")
     assert velden(client.post("/v1/replay", json={"scenario": SCENARIO, "casussen": []},
                               headers=auth("beleidsmaker"))) == ["casussen"]
+    # a misspelt field is refused by name: it would otherwise replay the project's library instead of the upload
+    assert fouten(client.post("/v1/replay", json={"scenario": SCENARIO, "casusen": [casus()]},
+                              headers=auth("beleidsmaker"))) == [
+        {"veld": "casusen",
+         "melding": "onbekend veld; niet toegestaan (controleer de spelling; bedoelt u 'casussen'?)"}]
     for body in (b"{", b"[]", b'{"casussen": []}'):
         response = client.post("/v1/replay", content=body, headers={**auth("beleidsmaker"),
                                                                      "Content-Type": "application/json"})

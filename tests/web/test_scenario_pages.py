@@ -104,7 +104,7 @@ def test_the_list_shows_every_scenario_and_the_recent_replays(client: TestClient
     tekst = pagina.text
     assert '<a href="/scenarios">Scenario\'s</a>' in tekst and '<a href="/afwijkingen">Afwijkingen</a>' in tekst
     assert 'href="/scenarios/nieuw"' in tekst and "Nieuw scenario" in tekst
-    assert len(SCENARIO_BESTANDEN) == 8
+    assert len(SCENARIO_BESTANDEN) == 9  # the shipped examples, ggz-zwaarder.yaml with an added rule among them
     for bestand in SCENARIO_BESTANDEN:
         data = yaml.safe_load(bestand.read_text(encoding="utf-8"))
         assert f'href="/scenarios/{bestand.stem}"' in tekst
@@ -148,7 +148,7 @@ def test_the_form_shows_every_parameter_with_its_value_source_and_date(client: T
     for regel in standaard_engine().source.rules:
         vinkje = f'name="regels_uit" value="{regel.id}"'
         assert (vinkje in tekst) == regel.uitschakelbaar, regel.id
-    assert "scenarios/" in tekst and "niet opgeslagen" in tekst  # how a scenario is adopted
+    assert "scenarios/ruimere-vrije-trede.yaml" in tekst and "Scenario opslaan" in tekst  # how it is adopted
 
 
 def test_a_new_scenario_is_blank_and_an_unknown_one_is_not_found(client: TestClient) -> None:
@@ -572,4 +572,7 @@ def test_the_deviation_page_counts_a_besluit(client: TestClient) -> None:
     assert '<td class="getal">1</td>' in pakket and "100,0%" in pakket
     for regel in api["per_regel"]:
         assert f"<code>{regel['regel']}</code>" in tekst
-    assert "Het gezin werkt goed mee" not in tekst  # aggregates only
+    # the reason is shown with the field it deviated on, never with the advies or casus it belongs to
+    sectie = tekst.split('id="kop-veld-pakket"')[1].split("</section>")[0]
+    assert "<li>Het gezin werkt goed mee.</li>" in sectie
+    assert advies["advies_id"] not in tekst and advies["casus_id"] not in tekst
