@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import html as htmllib
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,11 +14,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from api.app import create_app
 from api.models import BesluitRecord
 from api.routes.statistiek import WEGGELATEN, bereken_afwijkingen
-from api.settings import Settings
-from tests.api.helpers import API_KEYS, KEYS, auth, besluit_zoals, load_casus, post_advies, rows
+from tests.api.helpers import KEYS, auth, besluit_zoals, load_casus, post_advies, rows
 from tests.api.test_besluit_review import VJ
 from tests.api.test_onderdrukking import _terug
 from tests.test_taal import Spelling, _code, _onbekend, domeinwoorden, hunspell_nl  # noqa: F401  # a fixture
@@ -217,23 +214,20 @@ def test_a_reason_the_screener_now_refuses_is_left_out(client: TestClient, app: 
 # --- disclosure control --------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def standaard(database_url: str) -> Iterator[TestClient]:
-    """An app with the default minimum (5), on its own empty database."""
-    settings = Settings(database_url=database_url, api_keys=API_KEYS)
-    with TestClient(create_app(settings)) as client:
-        with client.app.state.db.begin() as conn:  # type: ignore[attr-defined]
-            for table in ("review", "besluit", "advies", "replay_job"):
-                conn.exec_driver_sql(f"DELETE FROM {table}")
-        yield client
+
+
+def _lichter_pakket(client: TestClient, aantal: int) -> None:
+    """`aantal` adviezen, each with a besluit one pakket lighter (its own reason) and a review against the
+    matrix."""
+    for i in range(aantal):
+        advies = advies_voor(client, "vj-2020-1")
+        besluit(client, advies, pakket=2, reden=f"Lichter pakket, reden {'abcdefgh'[i]}.")
+        review(client, advies, {"oordeel": "oneens", "toelichting": "Te zwaar.", "stappen": [
+            {"regel": "pakket.matrix", "oordeel": "oneens", "toelichting": "Matrix te zwaar."}]})
 
 
 def test_reasons_of_a_group_below_the_minimum_are_not_shown(standaard: TestClient) -> None:
-    for i in range(4):
-        advies = advies_voor(standaard, "vj-2020-1")
-        besluit(standaard, advies, pakket=2, reden=f"Lichter pakket, reden {'abcd'[i]}.")
-        review(standaard, advies, {"oordeel": "oneens", "toelichting": "Te zwaar.", "stappen": [
-            {"regel": "pakket.matrix", "oordeel": "oneens", "toelichting": "Matrix te zwaar."}]})
+    _lichter_pakket(standaard, 4)
     besluit(standaard, advies_voor(standaard, "vj-2020-1"))  # a fifth besluit: the batch is released
     _terug(standaard, 8)
     stat = statistiek(standaard)
@@ -251,11 +245,7 @@ def test_reasons_of_a_group_below_the_minimum_are_not_shown(standaard: TestClien
 
 
 def test_reasons_of_a_group_at_the_minimum_are_shown(standaard: TestClient) -> None:
-    for i in range(5):
-        advies = advies_voor(standaard, "vj-2020-1")
-        besluit(standaard, advies, pakket=2, reden=f"Lichter pakket, reden {'abcde'[i]}.")
-        review(standaard, advies, {"oordeel": "oneens", "toelichting": "Te zwaar.", "stappen": [
-            {"regel": "pakket.matrix", "oordeel": "oneens", "toelichting": "Matrix te zwaar."}]})
+    _lichter_pakket(standaard, 5)
     _terug(standaard, 8)
     stat = statistiek(standaard)
     verwacht = [f"Lichter pakket, reden {c}." for c in "abcde"]
