@@ -19,6 +19,7 @@ from sqlalchemy import Engine, select
 
 from api.auth import Principal
 from api.models import AdviesRecord, BesluitRecord
+from api.opgeslagen import OpgeslagenAdvies
 from api.opslag import AdviesOpslag
 from engine.replay import andere_regels, vergelijk
 
@@ -52,6 +53,10 @@ def richting(voor: Mapping[str, Any], na: Mapping[str, Any]) -> str:
 
 def ten_opzichte_van(voor: Mapping[str, Any], na: Mapping[str, Any]) -> dict[str, Any]:
     """`ten_opzichte_van_vorige` of `na` against the earlier advies `voor` of the same casus."""
+    if isinstance(voor, OpgeslagenAdvies) and voor.uitleg_gelijk(na.get("uitleg")):
+        # the same steps (the usual herindicatie): no rule concluded otherwise, so the fields alone are compared,
+        # without decoding the stored explanation
+        voor, na = voor.zonder_uitleg(), {k: v for k, v in na.items() if k != "uitleg"}
     verschil = vergelijk(voor, na)  # with the rules when a contract field changed; else the rules alone
     return {"richting": richting(voor, na), "wijzigingen": verschil.wijzigingen if verschil else {},
             "regels": verschil.regels if verschil else andere_regels(voor, na)}
@@ -68,7 +73,7 @@ def _mag_lezen(query: Any, wie: Principal) -> Any:
     return query if sleutel is None else query.where(_ADVIES.c.key_id == sleutel)
 
 
-async def vorige(opslag: AdviesOpslag, casus_id: str, wie: Principal) -> tuple[str, dict[str, Any]] | None:
+async def vorige(opslag: AdviesOpslag, casus_id: str, wie: Principal) -> tuple[str, Mapping[str, Any]] | None:
     """The newest stored advies of this casus that `wie` may read (as GET /v1/advies/{id}: an indicatiesteller
     its own): (its id, the advies), or None. One indexed query (api/opslag.py); none found for a new casus."""
     return await opslag.vorige(casus_id, _eigen_sleutel(wie))

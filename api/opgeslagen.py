@@ -33,7 +33,8 @@ from sqlalchemy import Engine, Select, Text, and_, bindparam, cast, exists, func
 from api.models import AdviesRecord, BesluitRecord
 
 __all__ = [
-    "AMSTERDAM", "BATCH", "Deel", "Opgeslagen", "Periode", "delen", "lees", "nieuwste_ids", "tel", "zonder_uitleg",
+    "AMSTERDAM", "BATCH", "Deel", "Opgeslagen", "OpgeslagenAdvies", "Periode", "delen", "lees", "nieuwste_ids", "tel",
+    "zonder_uitleg",
 ]
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -104,6 +105,11 @@ class Opgeslagen:
     advies: dict[str, Any]
     ruleset_hash: str
     besluit: tuple[str, str | None, int | None] | None
+    tekst: str | bytes | None = None  # the stored advies as JSON text, when `advies` lacks its explanation
+
+    def heel(self) -> dict[str, Any]:
+        """The stored advies whole, its explanation included (decoded now)."""
+        return self.advies if self.tekst is None else orjson.loads(self.tekst)
 
 
 def _in_periode(tabel: Any, periode: Periode) -> list[Any]:
@@ -144,7 +150,11 @@ def zonder_uitleg(tekst: str | bytes) -> dict[str, Any]:
     after it is left out: those quotes cannot be inside a JSON string (they would be escaped), so both are
     structure, and if that `]` is not the one that closes the explanation, what is left has unbalanced
     brackets and is no JSON at all; then (and for any advies of another shape) the whole text is decoded."""
-    raw = tekst.encode() if isinstance(tekst, str) else tekst
+    return _knip(tekst.encode() if isinstance(tekst, str) else tekst)[0]
+
+
+def _knip(raw: bytes) -> tuple[dict[str, Any], bytes | None]:
+    """(`zonder_uitleg`, the explanation's JSON text when it was cut out cleanly, else None)."""
     begin = raw.find(_UITLEG_BEGIN)
     einde = raw.find(_UITLEG_EINDE, begin) if begin >= 0 else -1
     if einde >= 0:
@@ -154,10 +164,46 @@ def zonder_uitleg(tekst: str | bytes) -> dict[str, Any]:
             pass
         else:
             if "uitleg" not in advies:
-                return advies
+                return advies, raw[begin + len(_UITLEG_BEGIN) - 1:einde + 1]
     advies = orjson.loads(raw)
     advies.pop("uitleg", None)
-    return advies
+    return advies, None
+
+
+class OpgeslagenAdvies(Mapping[str, Any]):
+    """A stored advies read from its JSON text: decoded without its explanation (a quarter of the text), the
+    explanation decoded only when it is asked for. `uitleg_gelijk` compares the explanation to another as
+    JSON text, without decoding it: equal texts are equal explanations (another encoding of equal steps
+    counts as unequal, and the caller then decodes and compares them)."""
+
+    __slots__ = ("_raw", "_kort", "_uitleg_tekst", "_heel")
+
+    def __init__(self, raw: bytes | str) -> None:
+        self._raw = raw.encode() if isinstance(raw, str) else raw
+        self._kort, self._uitleg_tekst = _knip(self._raw)
+        self._heel: dict[str, Any] | None = None
+
+    def heel(self) -> dict[str, Any]:
+        """The whole advies, decoded (once)."""
+        if self._heel is None:
+            self._heel = orjson.loads(self._raw)
+        return self._heel
+
+    def zonder_uitleg(self) -> dict[str, Any]:
+        return self._kort
+
+    def uitleg_gelijk(self, uitleg: Any) -> bool:
+        """Whether the stored explanation is `uitleg`, judged on the JSON text (False: decode and compare)."""
+        return self._uitleg_tekst is not None and self._uitleg_tekst == orjson.dumps(uitleg)
+
+    def __getitem__(self, sleutel: str) -> Any:
+        return self.heel()["uitleg"] if sleutel == "uitleg" else self._kort[sleutel]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.heel())
+
+    def __len__(self) -> int:
+        return len(self.heel())
 
 
 def _query(deel: Deel) -> Select[Any]:
@@ -187,7 +233,8 @@ def lees(db: Engine, deel: Deel, batch: int = BATCH, met_uitleg: bool = False) -
                     laatste[advies_id] = (route, perceel, pakket)  # ordered by time: the newest wins
         if not rijen:
             return
-        yield [Opgeslagen(r[0], orjson.loads(r[2]), decodeer(r[3]), r[1], laatste.get(r[0])) for r in rijen]
+        yield [Opgeslagen(r[0], orjson.loads(r[2]), decodeer(r[3]), r[1], laatste.get(r[0]),
+                          None if met_uitleg else r[3]) for r in rijen]
         if len(rijen) < batch:
             return
         na = rijen[-1][0]

@@ -47,6 +47,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api import idempotentie
 from api.models import AdviesRecord, AuditRecord, IdempotentieRecord
+from api.opgeslagen import OpgeslagenAdvies
 
 __all__ = ["AdviesOpslag", "maak_opslag", "TABELLEN"]
 
@@ -77,7 +78,7 @@ class AdviesOpslag(Protocol):
         and commit; raises when they are not stored. JSON columns take any value orjson encodes, an
         `orjson.Fragment` (JSON encoded already) included."""
 
-    async def vorige(self, casus_id: str, key_id: str | None) -> tuple[str, dict[str, Any]] | None:
+    async def vorige(self, casus_id: str, key_id: str | None) -> tuple[str, Mapping[str, Any]] | None:
         """The newest stored advies of this casus, of this key only when `key_id` is given: (its id, the
         advies), or None. One query on the index (casus_id, aangemaakt)."""
 
@@ -147,14 +148,14 @@ class PostgresOpslag:
         self._wachtrij.put((sql, waarden, klaar))
         await klaar
 
-    async def vorige(self, casus_id: str, key_id: str | None) -> tuple[str, dict[str, Any]] | None:
+    async def vorige(self, casus_id: str, key_id: str | None) -> tuple[str, Mapping[str, Any]] | None:
         assert self._loop is not None, "open() first"
         naam, waarden = ((_VORIGE_VAN_ALLEN, (casus_id.encode(),)) if key_id is None
                          else (_VORIGE_VAN_SLEUTEL, (casus_id.encode(), key_id.encode())))
         antwoord: asyncio.Future[Any] = self._loop.create_future()
         self._leesrij.put((naam, waarden, antwoord))
         rij = await antwoord
-        return (rij[0].decode(), orjson.loads(rij[1])) if rij is not None else None
+        return (rij[0].decode(), OpgeslagenAdvies(rij[1])) if rij is not None else None  # decoded as needed
 
     async def sluit(self) -> None:
         for _ in range(self._aantal):
@@ -302,7 +303,7 @@ class SqlOpslag:
     async def bewaar(self, rijen: Mapping[str, dict[str, Any]]) -> None:
         await run_in_threadpool(self._bewaar, rijen)
 
-    def _vorige(self, casus_id: str, key_id: str | None) -> tuple[str, dict[str, Any]] | None:
+    def _vorige(self, casus_id: str, key_id: str | None) -> tuple[str, Mapping[str, Any]] | None:
         query = select(_ADVIES.c.id, _ADVIES.c.advies).where(_ADVIES.c.casus_id == casus_id)
         if key_id is not None:
             query = query.where(_ADVIES.c.key_id == key_id)
@@ -310,7 +311,7 @@ class SqlOpslag:
             rij = conn.execute(query.order_by(_ADVIES.c.aangemaakt.desc()).limit(1)).first()
         return (rij.id, rij.advies) if rij is not None else None
 
-    async def vorige(self, casus_id: str, key_id: str | None) -> tuple[str, dict[str, Any]] | None:
+    async def vorige(self, casus_id: str, key_id: str | None) -> tuple[str, Mapping[str, Any]] | None:
         return await run_in_threadpool(self._vorige, casus_id, key_id)
 
     async def sluit(self) -> None:

@@ -213,7 +213,7 @@ def replay_deel(database_url: str, job_id: str | None, scenario_data: dict[str, 
                 continue
             basis, anders = scenario_rulesets(engine, scenario, casus.peildatum)
             voor, na, hergebruikt = replay_opgeslagen(casus, opgeslagen.advies, opgeslagen.ruleset_hash, basis,
-                                                      anders, met_uitleg)
+                                                      anders, met_uitleg, opgeslagen.heel)
             meting["hergebruikt"] += hergebruikt
             meting["beoordelingen"] += 1 if hergebruikt else 2
             telling.voeg_toe(voor, na)

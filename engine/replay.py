@@ -23,8 +23,9 @@ Choices where the contract is silent:
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -105,10 +106,15 @@ _VELD_TOP = tuple((veld, veld.split(".")[0]) for veld in CONTRACT_VELDEN)
 _TOPVELDEN = frozenset(top for _, top in _VELD_TOP)
 
 
+@functools.lru_cache(maxsize=256)
+def _pad(veld: str) -> tuple[str, ...]:
+    return tuple(veld.split("."))
+
+
 def contract_waarde(advies: Mapping[str, Any], veld: str) -> Any:
     """The value of a (dotted) contract field; list fields in `_CODES` as their codes."""
     value: Any = advies
-    for key in veld.split("."):
+    for key in _pad(veld):
         if value is None:
             return None
         value = value.get(key)
@@ -185,9 +191,15 @@ def _sleutel(value: Any) -> str:
     return str(value)
 
 
+@functools.lru_cache(maxsize=4096, typed=True)
+def _decimaal(getal: float | int) -> Decimal:
+    """A number of an advies as the Decimal it is written as (hours and euros repeat: cached)."""
+    return Decimal(repr(getal))
+
+
 def _uren(advies: Mapping[str, Any], veld: str = "budget.totaal_uur_per_week") -> Decimal:
     totaal = contract_waarde(advies, veld)
-    return Decimal(0) if totaal is None else Decimal(repr(totaal))
+    return Decimal(0) if totaal is None else _decimaal(totaal)
 
 
 def _kosten(advies: Mapping[str, Any]) -> tuple[Decimal, Decimal, int, int]:
@@ -195,7 +207,7 @@ def _kosten(advies: Mapping[str, Any]) -> tuple[Decimal, Decimal, int, int]:
     kosten = contract_waarde(advies, "budget.kosten")
     if not kosten:
         return Decimal(0), Decimal(0), 0, 0
-    return (Decimal(repr(kosten["per_week"])), Decimal(repr(kosten["looptijd"])), 1,
+    return (_decimaal(kosten["per_week"]), _decimaal(kosten["looptijd"]), 1,
             0 if kosten.get("volledig", True) else 1)
 
 
@@ -474,20 +486,24 @@ def besluit_klopt(besluit: tuple[Any, ...], advies: Mapping[str, Any]) -> bool:
 
 def replay_opgeslagen(
     casus: Casus, opgeslagen: Mapping[str, Any], opgeslagen_hash: str, basis: CompiledRuleset,
-    scenario: CompiledRuleset, met_uitleg: bool = False,
+    scenario: CompiledRuleset, met_uitleg: bool = False, heel: Callable[[], Mapping[str, Any]] | None = None,
 ) -> tuple[Mapping[str, Any], dict[str, Any], bool]:
     """(voor, na, stored advies used) for a stored advies of `casus`, `opgeslagen` made by the ruleset with hash
     `opgeslagen_hash`. When that is the base ruleset, the stored advies is the advies before (the same code and
     parameters give the same advies) and only the scenario is evaluated; otherwise both are.
 
-    `opgeslagen` may lack its explanation (`uitleg`); the advies before is then evaluated again only when the
-    scenario changes a contract field, since naming the rules that concluded otherwise needs it. With
+    `opgeslagen` may lack its explanation (`uitleg`); when the scenario changes a contract field, naming the rules
+    that concluded otherwise needs it: then `heel()` gives the stored advies whole (decoding its explanation costs
+    a fifth of evaluating the casus again), or without `heel` the advies before is evaluated again. With
     `met_uitleg` (the replay counts rules' firings, e.g. switched-off or added rules) the explanation must be
     there: the stored advies is used only if it has one."""
     na = evaluate(casus, scenario)
     if opgeslagen_hash != basis.hash or (met_uitleg and "uitleg" not in opgeslagen):
         return evaluate(casus, basis), na, False
     if "uitleg" not in opgeslagen and vergelijk(opgeslagen, na) is not None:
+        voor = heel() if heel is not None else None
+        if voor is not None and "uitleg" in voor:
+            return voor, na, True
         return evaluate(casus, basis), na, False
     return opgeslagen, na, True
 

@@ -7,8 +7,13 @@ The refused values are the `privacy-value` and `privacy-text` FAIL lines of
 
 from __future__ import annotations
 
-import pytest
+import re
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import engine.persoonsgegevens as pg
 from engine.casus import parse_casus
 from engine.errors import CasusFout
 from engine.persoonsgegevens import SOORTEN, in_id, in_tekst
@@ -124,3 +129,24 @@ def test_case_numbers_are_not_taken_for_a_bsn_however_their_digits_add_up() -> N
     nummers = [f"RT-2026-{i:05d}" for i in range(20_000)]
     assert [n for n in nummers if in_id(n)] == []
     assert in_tekst("Zie casus RT-2026-01234 en RT-2026-00191.") is None
+
+
+# --- the fast forms of the id checks find what the plain ones find ---------------------------------------
+
+_PLAIN_STRAAT = re.compile(rf"[A-Za-z]+(?:{pg._STRAAT})[._\-]?[0-9]{{1,4}}[A-Za-z]?(?![0-9])", re.IGNORECASE)
+_STUKKEN = st.sampled_from(["straat", "Laan", "kade", "gmail", "hotmail.com", "ZIGGO", "kpnplanet.nl", "com", "nl",
+                            "eu", "Jansen", "dan", "1234AB", "12", "7", "Kerkstraat12", "x", "_", "-", ".", "\n"])
+
+
+@pytest.mark.parametrize("voorbeeld", ["x.eu", "a-org", "jan.hotmail.com", "kpnplanet", "home\n", "ziggo_nl",
+                                       "de-gmail", "mijnkerkstraat12", "Dorpslaan-7b", "Binnenhof.1234", "nergens",
+                                       "eu-1"])
+def test_the_fast_checks_on_examples(voorbeeld: str) -> None:
+    test_the_street_and_mail_domain_checks_agree_with_their_plain_patterns.hypothesis.inner_test(voorbeeld)
+    assert pg._mail_domein(voorbeeld) or pg._ID_STRAAT.search(voorbeeld) or voorbeeld in ("nergens", "eu-1")
+
+
+@given(st.lists(st.one_of(_STUKKEN, st.text(alphabet="abcKLM09._-@", max_size=6)), max_size=6).map("".join))
+def test_the_street_and_mail_domain_checks_agree_with_their_plain_patterns(tekst: str) -> None:
+    assert (pg._ID_STRAAT.search(tekst) is not None) == (_PLAIN_STRAAT.search(tekst) is not None)
+    assert pg._mail_domein(tekst) == (pg._MAILDOMEIN.search(tekst) is not None)

@@ -12,7 +12,8 @@ import orjson
 import pytest
 
 import engine.replay as replay_module
-from api.opgeslagen import Periode, delen, zonder_uitleg
+from api.herindicatie import ten_opzichte_van
+from api.opgeslagen import OpgeslagenAdvies, Periode, delen, zonder_uitleg
 from api.replay_onderdrukking import onderdruk
 from engine.casus import Casus, parse_casus
 from engine.evaluate import evaluate
@@ -84,6 +85,27 @@ def test_a_stored_advies_without_explanation_is_evaluated_again_only_when_it_cha
         assert via_opslag.rapport("s")["regels"] == direct.rapport("s")["regels"]
 
 
+def test_a_changed_casus_takes_the_explanation_from_the_stored_text_instead_of_evaluating_again(
+        geteld: list[str]) -> None:
+    casus = _casus("eigen-06")  # pakket 2 before, 3 after
+    basis, anders = _rulesets(casus)
+    opgeslagen = evaluate(casus, basis)
+    tekst = orjson.dumps(opgeslagen)
+    geteld.clear()
+    voor, na, gebruikt = replay_opgeslagen(casus, zonder_uitleg(tekst), basis.hash, basis, anders,
+                                           heel=lambda: orjson.loads(tekst))
+    assert gebruikt and geteld == [anders.hash] and voor == opgeslagen  # the scenario alone evaluated
+    via_tekst, direct = ReplayTelling(), ReplayTelling()
+    via_tekst.voeg_toe(voor, na)
+    direct.voeg_toe(evaluate(casus, basis), evaluate(casus, anders))
+    assert via_tekst.rapport("s")["regels"] == direct.rapport("s")["regels"] != {}
+    # a whole text without an explanation (another shape) still has the advies before evaluated again
+    geteld.clear()
+    _, _, gebruikt = replay_opgeslagen(casus, zonder_uitleg(tekst), basis.hash, basis, anders,
+                                       heel=lambda: zonder_uitleg(tekst))
+    assert not gebruikt and sorted(geteld) == sorted([anders.hash, basis.hash])
+
+
 def test_a_besluit_matches_on_route_perceel_and_pakket() -> None:
     advies = {"route": "hg_arrangement", "perceel": "extramuraal", "pakket": 2, "vrije_trede": False}
     assert besluit_klopt(("hg_arrangement", "extramuraal", 2), advies)
@@ -122,6 +144,33 @@ def test_zonder_uitleg_decodes_the_stored_advies_without_its_explanation() -> No
     # another shape (no ruleset after the explanation): decoded whole, the explanation left out
     anders = {"route": "x", "uitleg": [{"regel": "a"}], "pakket": 1}
     assert zonder_uitleg(orjson.dumps(anders)) == {"route": "x", "pakket": 1}
+
+
+def test_a_stored_advies_decodes_its_explanation_only_when_asked_and_compares_it_as_text() -> None:
+    advies = {**standaard_engine().advies(_casus("eigen-06")), "vorig_advies_id": None}
+    opgeslagen = OpgeslagenAdvies(orjson.dumps(advies))
+    assert opgeslagen.zonder_uitleg() == {k: v for k, v in advies.items() if k != "uitleg"}
+    assert opgeslagen._heel is None and opgeslagen["route"] == advies["route"]  # no whole decode for a field
+    assert opgeslagen.uitleg_gelijk(advies["uitleg"]) and opgeslagen._heel is None
+    assert not opgeslagen.uitleg_gelijk(advies["uitleg"][1:]) and not opgeslagen.uitleg_gelijk(None)
+    assert opgeslagen["uitleg"] == advies["uitleg"] and dict(opgeslagen) == advies and len(opgeslagen) == len(advies)
+    assert opgeslagen.get("bestaat_niet") is None and "uitleg" in opgeslagen
+    # another shape (no ruleset after the explanation): never judged equal on the text, decoded whole instead
+    anders = OpgeslagenAdvies(orjson.dumps({"route": "x", "uitleg": [{"regel": "a"}], "pakket": 1}))
+    assert not anders.uitleg_gelijk([{"regel": "a"}]) and anders["uitleg"] == [{"regel": "a"}]
+
+
+@pytest.mark.parametrize("voor_naam", ["eigen-06", "vj-2020-1", "vj-2020-4"])
+def test_the_herindicatie_difference_from_the_stored_text_is_the_one_from_the_decoded_advies(voor_naam: str) -> None:
+    """ten_opzichte_van over the stored text (explanation compared as text) equals it over the decoded advies, for
+    the same casus again (equal steps) and for every other casus of the library (other steps)."""
+    engine = standaard_engine()
+    voor = {**engine.advies(_casus(voor_naam)), "vorig_advies_id": None, "ten_opzichte_van_vorige": None}
+    for pad in CASUSSEN:
+        na = engine.advies(parse_casus(load_casus(pad)))
+        assert ten_opzichte_van(OpgeslagenAdvies(orjson.dumps(voor)), na) == ten_opzichte_van(voor, na), pad.stem
+    zelfde = engine.advies(_casus(voor_naam))
+    assert ten_opzichte_van(OpgeslagenAdvies(orjson.dumps(voor)), zelfde)["regels"] == []
 
 
 def test_a_period_is_whole_days_in_amsterdam_with_tot_included() -> None:
