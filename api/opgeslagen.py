@@ -101,7 +101,7 @@ class Opgeslagen:
     the hash of the ruleset that made it, and the newest besluit's (route, perceel, pakket), if any."""
 
     advies_id: str
-    casus: dict[str, Any]
+    casus: str  # as stored: JSON text (engine.casus.parse_opgeslagen_casus)
     advies: dict[str, Any]
     ruleset_hash: str
     besluit: tuple[str, str | None, int | None] | None
@@ -233,7 +233,7 @@ def lees(db: Engine, deel: Deel, batch: int = BATCH, met_uitleg: bool = False) -
                     laatste[advies_id] = (route, perceel, pakket)  # ordered by time: the newest wins
         if not rijen:
             return
-        yield [Opgeslagen(r[0], orjson.loads(r[2]), decodeer(r[3]), r[1], laatste.get(r[0]),
+        yield [Opgeslagen(r[0], r[2], decodeer(r[3]), r[1], laatste.get(r[0]),
                           None if met_uitleg else r[3]) for r in rijen]
         if len(rijen) < batch:
             return

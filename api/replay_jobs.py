@@ -18,6 +18,7 @@ a job queue.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import multiprocessing as mp
 import os
 import time
@@ -179,7 +180,7 @@ def replay_deel(database_url: str, job_id: str | None, scenario_data: dict[str, 
     (queries and decoding) and replaying took, in seconds of this process. Adds its progress to the job
     `job_id` after every batch; stops when process `ouder` (the replay process) is gone."""
     from api.opgeslagen import Deel, lees
-    from engine.casus import parse_casus
+    from engine.casus import parse_opgeslagen_casus
     from engine.errors import CasusFout
     from engine.replay import ReplayTelling, replay_opgeslagen, scenario_rulesets
     from engine.scenario import scenario_uit
@@ -187,6 +188,7 @@ def replay_deel(database_url: str, job_id: str | None, scenario_data: dict[str, 
 
     engine = standaard_engine()
     scenario = scenario_uit(scenario_data, engine)
+    _rekenproces()
     # a switched-off or added rule's firings are counted from the explanations: then read the stored ones whole
     met_uitleg = bool(scenario.regels_uit) or bool(getattr(scenario, "regels_bij", None))
     db = _deel_db(database_url)
@@ -207,7 +209,7 @@ def replay_deel(database_url: str, job_id: str | None, scenario_data: dict[str, 
             stoppen()  # raises to stop this part, e.g. when its queue worker stops (api/wachtrij.py)
         for opgeslagen in batch:
             try:
-                casus = parse_casus(opgeslagen.casus)
+                casus = parse_opgeslagen_casus(opgeslagen.casus)
             except CasusFout:  # stored under an older casus format that is no longer valid: counted, not replayed
                 meting["niet_beoordeeld"] += 1
                 continue
@@ -226,6 +228,21 @@ def replay_deel(database_url: str, job_id: str | None, scenario_data: dict[str, 
 
 
 _DBS: dict[str, Engine] = {}
+_VOORBEREID: list[int] = []  # the pid of this process once _rekenproces ran in it
+
+
+def _rekenproces() -> None:
+    """Once per process that replays parts, after the rules and parameters are loaded: keep what is loaded out of
+    the collector's passes (gc.freeze) and collect the young generation less often. A replay allocates and frees
+    many small objects, nearly all freed by their reference count; measured on a part of 6.264 casussen, the
+    collector's share went from 0,077 to 0,023 ms per casus (325 young-generation passes to 7). Only in a process
+    made for the work (a part or queue worker process), never in one that does other things (a test run)."""
+    if os.getpid() in _VOORBEREID or mp.parent_process() is None:
+        return
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 50, 1_000)
+    _VOORBEREID.append(os.getpid())
 
 
 def _deel_db(database_url: str) -> Engine:

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from engine.casus import Casus, parse_casus, parse_casus_json
+from engine.casus import Casus, parse_casus, parse_casus_json, parse_opgeslagen_casus
 from engine.errors import CasusFout, Fout, format_path, translate_validation_error
 from tests.voorbeelden import VOORBEELD
 
@@ -447,3 +447,21 @@ def test_format_path() -> None:
 def test_unknown_pydantic_error_types_get_a_dutch_generic_message_with_the_code() -> None:
     exc = ValidationError.from_exception_data("Casus", [{"type": "uuid_type", "loc": ("casus_id",), "input": 1}])
     assert translate_validation_error(exc, Casus) == [Fout("casus_id", "ongeldige waarde (foutcode uuid_type)")]
+
+
+def test_a_stored_casus_parsed_from_its_text_is_the_casus_that_was_stored() -> None:
+    """parse_opgeslagen_casus (pydantic's JSON mode) gives what decoding and validating gives, for the library and
+    600 synthetic casussen as the service stores them; a stored text that no longer validates is a CasusFout."""
+    import orjson
+
+    from cli.genereer import synthetische_casussen
+    from tests.api.helpers import CASUSSEN, load_casus
+
+    for data in [*(load_casus(p) for p in CASUSSEN), *synthetische_casussen(600, 11)]:
+        casus = parse_casus(data)
+        opgeslagen = orjson.dumps(casus.model_dump(mode="json"))
+        assert parse_opgeslagen_casus(opgeslagen) == casus == parse_opgeslagen_casus(opgeslagen.decode())
+        assert parse_opgeslagen_casus(opgeslagen).model_dump(mode="json") == casus.model_dump(mode="json")
+    with pytest.raises(CasusFout) as fout:
+        parse_opgeslagen_casus(b'{"casus_id": "oud-1", "leden": "geen lijst"}')
+    assert any(f.veld == "leden" for f in fout.value.fouten)
