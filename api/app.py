@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -26,6 +25,7 @@ from api.logboek import Logboek
 from api.oidc import Aanbieder, Instelling
 from api.opslag import maak_opslag
 from api.poort import Poort
+from api.proces import na_het_laden
 from api.replay_jobs import ReplayUitvoerder
 from api.routes import (
     advies,
@@ -100,10 +100,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine.ruleset(dt.date.today())
         in_id("opwarmen")  # load the name lists of the screening now, not in the first request
         # Everything loaded so far (modules, rules, compiled ruleset, OpenAPI models) lives as long as the
-        # process: keep it out of the collector's full passes, which otherwise pause a worker for 40-60 ms
-        # every few seconds under load (measured; docs/decisions.md).
-        gc.collect()
-        gc.freeze()
+        # process: out of the collector's passes with it, and the young generation collected less often
+        # (api/proces.py; measured in docs/decisions.md).
+        na_het_laden()
         opschonen = asyncio.create_task(bewaren.dagelijks(app.state.db, settings.bewaartermijn_dagen))
         yield
         opschonen.cancel()

@@ -18,7 +18,6 @@ a job queue.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import multiprocessing as mp
 import os
 import time
@@ -29,6 +28,7 @@ from sqlalchemy import Engine, update
 
 from api.db import make_engine
 from api.models import ReplayJobRecord, nu, utc
+from api.proces import na_het_laden
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -232,16 +232,13 @@ _VOORBEREID: list[int] = []  # the pid of this process once _rekenproces ran in 
 
 
 def _rekenproces() -> None:
-    """Once per process that replays parts, after the rules and parameters are loaded: keep what is loaded out of
-    the collector's passes (gc.freeze) and collect the young generation less often. A replay allocates and frees
-    many small objects, nearly all freed by their reference count; measured on a part of 6.264 casussen, the
-    collector's share went from 0,077 to 0,023 ms per casus (325 young-generation passes to 7). Only in a process
-    made for the work (a part or queue worker process), never in one that does other things (a test run)."""
+    """Once per process that replays parts, after the rules and parameters are loaded: api/proces.py. Measured on
+    a part of 6.264 casussen, the collector's share went from 0,077 to 0,023 ms per casus (325 young-generation
+    passes to 7). Only in a process made for the work (a part or queue worker process), never in one that does
+    other things (a test run)."""
     if os.getpid() in _VOORBEREID or mp.parent_process() is None:
         return
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(20_000, 50, 1_000)
+    na_het_laden()
     _VOORBEREID.append(os.getpid())
 
 
