@@ -23,7 +23,7 @@ from api.opgeslagen import OpgeslagenAdvies
 from api.opslag import AdviesOpslag
 from engine.replay import andere_regels, vergelijk
 
-__all__ = ["richting", "ten_opzichte_van", "vorige", "van_casus", "RICHTINGEN"]
+__all__ = ["richting", "ten_opzichte_van", "ten_opzichte_van_tekst", "vorige", "van_casus", "RICHTINGEN"]
 
 RICHTINGEN = ("opschalen", "afschalen", "gelijk", "anders")
 _ROUTE = {"basishulp_wijkteam": 0, "hg_arrangement": 1}
@@ -60,6 +60,14 @@ def ten_opzichte_van(voor: Mapping[str, Any], na: Mapping[str, Any]) -> dict[str
     verschil = vergelijk(voor, na)  # with the rules when a contract field changed; else the rules alone
     return {"richting": richting(voor, na), "wijzigingen": verschil.wijzigingen if verschil else {},
             "regels": verschil.regels if verschil else andere_regels(voor, na)}
+
+
+def ten_opzichte_van_tekst(voor: Mapping[str, Any], na: Mapping[str, Any], na_json: bytes) -> dict[str, Any]:
+    """`ten_opzichte_van(voor, na)`, where `na_json` is `na` as JSON text: a stored advies that is the same advies
+    (the same text, as after a herindicatie that changed nothing) is `gelijk` without being decoded."""
+    if isinstance(voor, OpgeslagenAdvies) and voor.is_advies(na_json):
+        return {"richting": "gelijk", "wijzigingen": {}, "regels": []}
+    return ten_opzichte_van(voor, na)
 
 
 def _eigen_sleutel(wie: Principal) -> str | None:

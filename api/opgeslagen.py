@@ -41,6 +41,7 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 BATCH = 1000  # adviezen per query
 _UITLEG_BEGIN = b',"uitleg":['
 _UITLEG_EINDE = b'],"ruleset":'  # the key after it in every advies (engine.advies), never a key in a step
+_VORIG = b',"vorig_advies_id":'  # the first field after the advies itself in a stored advies (api/routes/advies.py)
 _ADVIES = AdviesRecord.__table__  # type: ignore[attr-defined]
 _BESLUIT = BesluitRecord.__table__  # type: ignore[attr-defined]
 
@@ -195,6 +196,11 @@ class OpgeslagenAdvies(Mapping[str, Any]):
     def uitleg_gelijk(self, uitleg: Any) -> bool:
         """Whether the stored explanation is `uitleg`, judged on the JSON text (False: decode and compare)."""
         return self._uitleg_tekst is not None and self._uitleg_tekst == orjson.dumps(uitleg)
+
+    def is_advies(self, kern: bytes) -> bool:
+        """Whether the stored advies is the advies with JSON text `kern` (as orjson encodes it, without the fields
+        a herindicatie adds) followed only by its own `vorig_advies_id` and `ten_opzichte_van_vorige`."""
+        return self._raw.startswith(kern[:-1] + _VORIG)
 
     def __getitem__(self, sleutel: str) -> Any:
         return self.heel()["uitleg"] if sleutel == "uitleg" else self._kort[sleutel]

@@ -12,7 +12,7 @@ import orjson
 import pytest
 
 import engine.replay as replay_module
-from api.herindicatie import ten_opzichte_van
+from api.herindicatie import ten_opzichte_van, ten_opzichte_van_tekst
 from api.opgeslagen import OpgeslagenAdvies, Periode, delen, zonder_uitleg
 from api.replay_onderdrukking import onderdruk
 from engine.casus import Casus, parse_casus
@@ -169,8 +169,14 @@ def test_the_herindicatie_difference_from_the_stored_text_is_the_one_from_the_de
     for pad in CASUSSEN:
         na = engine.advies(parse_casus(load_casus(pad)))
         assert ten_opzichte_van(OpgeslagenAdvies(orjson.dumps(voor)), na) == ten_opzichte_van(voor, na), pad.stem
+        tekst = ten_opzichte_van_tekst(OpgeslagenAdvies(orjson.dumps(voor)), na, orjson.dumps(na))
+        assert tekst == ten_opzichte_van(voor, na), pad.stem
     zelfde = engine.advies(_casus(voor_naam))
     assert ten_opzichte_van(OpgeslagenAdvies(orjson.dumps(voor)), zelfde)["regels"] == []
+    opgeslagen = OpgeslagenAdvies(orjson.dumps(voor))
+    assert opgeslagen.is_advies(orjson.dumps(zelfde)) and opgeslagen._heel is None  # the same text: not decoded
+    assert not opgeslagen.is_advies(orjson.dumps({**zelfde, "pakket": 9}))
+    assert ten_opzichte_van_tekst(opgeslagen, zelfde, orjson.dumps(zelfde)) == ten_opzichte_van(voor, zelfde)
 
 
 def test_a_period_is_whole_days_in_amsterdam_with_tot_included() -> None:

@@ -139,10 +139,13 @@ async def geef_advies(opslag: AdviesOpslag, casus: Casus, wie: Principal, verbin
         advies = await _advies(casus)
     finally:
         vorig = await eerder
-    advies["vorig_advies_id"] = vorig[0] if vorig else None
-    advies["ten_opzichte_van_vorige"] = herindicatie.ten_opzichte_van(vorig[1], advies) if vorig else None
+    kern = orjson.dumps(advies)  # the advies itself; the two herindicatie fields follow it (encoded once)
+    vorig_id = vorig[0] if vorig else None
+    verschil = herindicatie.ten_opzichte_van_tekst(vorig[1], advies, kern) if vorig else None
+    advies["vorig_advies_id"], advies["ten_opzichte_van_vorige"] = vorig_id, verschil
+    advies_json = b"".join((kern[:-1], b',"vorig_advies_id":', orjson.dumps(vorig_id), b',"ten_opzichte_van_vorige":',
+                            orjson.dumps(verschil), b"}"))  # = orjson.dumps(advies), tests/api/test_herindicatie.py
     ruleset = advies["ruleset"]
-    advies_json = orjson.dumps(advies)
     rij = {  # the columns of AdviesRecord; validated already (the casus by its model, the advies by the engine)
         "id": nieuw_id(), "casus_id": casus.casus_id, "aangemaakt": nu(), "key_id": wie.key_id, "rol": wie.rol,
         "ruleset_naam": ruleset["naam"], "ruleset_versie": ruleset["versie"], "ruleset_hash": ruleset["hash"],

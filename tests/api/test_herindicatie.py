@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import orjson
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -48,6 +49,23 @@ def test_down_up_and_equal(client: TestClient) -> None:
     opgehaald = client.get(f"/v1/advies/{hoger['advies_id']}", headers=auth("indicatiesteller")).json()
     assert opgehaald["vorig_advies_id"] == gelijk["advies_id"]
     assert opgehaald["ten_opzichte_van_vorige"] == hoger["ten_opzichte_van_vorige"]
+
+
+def test_the_stored_advies_is_the_answer_with_the_herindicatie_fields_last(client: TestClient, app: FastAPI) -> None:
+    """The advies is encoded once and the two herindicatie fields spliced in after it: the stored text is what
+    encoding the whole advies gives, for a first advies, a changed one and one equal to the previous."""
+    eerste = post_advies(client)
+    anders = post_advies(client, _met(veiligheid={"niveau": "laag"}))
+    gelijk = post_advies(client, _met(veiligheid={"niveau": "laag"}))
+    opgeslagen = {r["id"]: r["advies"] for r in rows(app, "advies")}
+    for antwoord in (eerste, anders, gelijk):
+        advies = opgeslagen[antwoord["advies_id"]]
+        advies = orjson.loads(advies) if isinstance(advies, str | bytes) else advies
+        assert list(advies)[-2:] == ["vorig_advies_id", "ten_opzichte_van_vorige"]
+        zonder_dienst = {k: v for k, v in antwoord.items() if k not in ("advies_id", "aangemaakt", "gevraagd_door")}
+        assert advies == zonder_dienst
+    assert gelijk["ten_opzichte_van_vorige"] == {"richting": "gelijk", "wijzigingen": {}, "regels": []}
+    assert anders["ten_opzichte_van_vorige"]["richting"] == "afschalen"
 
 
 def test_direction_across_routes() -> None:
