@@ -73,6 +73,15 @@ def sleutelhouder(sleutels: Sleutels, scheme: str, sleutel: str) -> Principal:
     return principal
 
 
+def alleen_parameters(request: Request, *toegestaan: str) -> None:
+    """Refuse (422, naming it) a query parameter the operation does not take: a misspelt filter or version must not
+    silently widen what is read or give the newest instead."""
+    for naam in request.query_params:
+        if naam not in toegestaan:
+            raise ApiFout(422, naam[:40] or "(verzoek)", f"onbekende parameter (toegestaan: {', '.join(toegestaan)})"
+                          if toegestaan else "onbekende parameter: dit verzoek heeft geen parameters")
+
+
 async def lees_body(request: Request, maximum: int, veld: str, te_groot: str) -> bytes:
     """The request body, refused (413: `veld`, `te_groot`) as soon as it is known to exceed `maximum` bytes
     (from Content-Length, or while reading): never more than that is buffered."""

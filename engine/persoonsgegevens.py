@@ -129,14 +129,17 @@ _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
 _MAILDOMEIN = re.compile(r"(?:gmail|hotmail|outlook|yahoo|icloud|live|ziggo|kpnmail|kpnplanet|xs4all|planet|"
                          r"home|telfort|casema|upcmail)[._\-]?(?:com|nl|net|be)?$|[._\-](?:com|nl|net|org|be|eu)$",
                          re.IGNORECASE)
-# What a match of _MAILDOMEIN ends with (before the newline `$` allows): a text ending otherwise is not searched.
-_MAILDOMEIN_EINDEN = ("gmail", "hotmail", "outlook", "yahoo", "icloud", "live", "ziggo", "kpnmail", "kpnplanet",
-                      "xs4all", "planet", "home", "telfort", "casema", "upcmail", "com", "nl", "net", "be", "org", "eu")
+# What a match of _MAILDOMEIN ends with (before the newline `$` allows): a top-level domain, or a mail domain
+# with or without one separator after it. A text ending otherwise is not searched.
+_MAILDOMEINEN = ("gmail", "hotmail", "outlook", "yahoo", "icloud", "live", "ziggo", "kpnmail", "kpnplanet", "xs4all",
+                 "planet", "home", "telfort", "casema", "upcmail")
+_MAIL_EINDEN = (*_MAILDOMEINEN, "com", "nl", "net", "be", "org", "eu")
 
 
 def _mail_domein(tekst: str) -> bool:
-    einde = tekst[:-1] if tekst.endswith("\n") else tekst
-    return einde[-9:].lower().endswith(_MAILDOMEIN_EINDEN) and _MAILDOMEIN.search(tekst) is not None
+    einde = (tekst[:-1] if tekst.endswith("\n") else tekst)[-10:].lower()
+    mogelijk = einde.endswith(_MAIL_EINDEN) or einde[-1:] in ("." , "_", "-") and einde[:-1].endswith(_MAILDOMEINEN)
+    return mogelijk and _MAILDOMEIN.search(tekst) is not None
 
 
 _IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}[0-9]{2}(?:[ ]?[A-Za-z0-9]){11,30}(?![A-Za-z0-9])")

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, select
 from api import audit
 from api.auth import Principal
 from api.bewaren import verwijder
-from api.deps import ApiFout, rollen
+from api.deps import ApiFout, alleen_parameters, rollen
 from api.models import AuditRecord
 from api.schemas import AuditAntwoord, AuditRegel, FoutAntwoord
 
@@ -91,9 +91,7 @@ def get_audit(
 ) -> AuditAntwoord:
     """Alleen voor beheerders. De nieuwste regels eerst; `volgende` wijst naar de oudere. Het lezen van het
     auditlog komt zelf ook in het auditlog."""
-    for naam in request.query_params:  # a misspelt filter must not silently widen the search
-        if naam not in _PARAMETERS:
-            raise ApiFout(422, naam[:40] or "(verzoek)", f"onbekende parameter (toegestaan: {', '.join(_PARAMETERS)})")
+    alleen_parameters(request, *_PARAMETERS)
     filters(advies_id, key_id, actie)
     regels, meer = zoek_audit(request.app.state.db, advies_id=advies_id, key_id=key_id, actie=actie,
                               van=_moment(van, "van", False), tot=_moment(tot, "tot", True), voor_id=voor_id,

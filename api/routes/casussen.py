@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api import audit, herindicatie
 from api.auth import Principal
-from api.deps import ApiFout, rollen
+from api.deps import ApiFout, alleen_parameters, rollen
 from api.schemas import CasusAdviezen, FoutAntwoord
 from engine.casus import Pseudonym
 from engine.identifiers import PSEUDONYM_PATTERN
@@ -44,8 +44,7 @@ async def get_casus_adviezen(
     beheerders alle), het oudste eerst, elk met de richting ten opzichte van het vorige en het laatste besluit.
     Een casus zonder adviezen die u mag lezen geeft 404. Elke inzage komt in het auditlog: een regel per
     getoond advies."""
-    for naam in request.query_params:  # this operation takes no query parameters
-        raise ApiFout(422, naam[:40] or "(verzoek)", "onbekende parameter: dit verzoek heeft geen parameters")
+    alleen_parameters(request)  # this operation takes no query parameters
     if not geldig_casus_id(casus_id):
         raise ApiFout(422, "casus_id", "een casusnummer is een pseudoniem van 1 tot 64 tekens (A-Z, a-z, 0-9, "
                                        "'.', '_', '-') zonder persoonsgegevens")

@@ -33,7 +33,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api import audit
 from api.auth import Principal
-from api.deps import ApiFout, lees_body, rollen
+from api.deps import ApiFout, alleen_parameters, lees_body, rollen
 from api.models import ScenarioRecord, nu, utc
 from api.schemas import (
     FoutAntwoord,
@@ -287,10 +287,11 @@ async def post_scenario(request: Request, wie: Beleid) -> OpgeslagenScenario:
 
 
 @router.get("/v1/scenarios", summary="De opgeslagen scenario's en de voorbeeldscenario's",
-            response_model=ScenarioLijst, responses=_FOUTEN)
+            response_model=ScenarioLijst, responses={**_FOUTEN, 422: {"model": FoutAntwoord}})
 async def get_scenarios(request: Request, wie: Beleid) -> ScenarioLijst:
     """Elk opgeslagen scenario met zijn nieuwste versie en het aantal versies (laatst opgeslagen eerst), en apart
     de voorbeeldscenario's van het project (`scenarios/`, niet te wijzigen: sla een aangepaste kopie op)."""
+    alleen_parameters(request)
 
     def lees() -> ScenarioLijst:
         with Session(request.app.state.db) as session:
@@ -313,6 +314,7 @@ async def get_scenario(request: Request, naam: str, wie: Beleid,
                        versie: Annotated[int | None, Query(description="Standaard: de nieuwste")] = None,
                        ) -> OpgeslagenScenario:
     """Het scenario met wie het wanneer opsloeg, en alle versies van zijn naam (nieuwste eerst)."""
+    alleen_parameters(request, "versie")
     if versie is not None and versie < 1:
         raise ApiFout(422, "versie", "een versie is een geheel getal vanaf 1")
     try:

@@ -27,7 +27,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api import audit
 from api.auth import Principal
-from api.deps import ApiFout, rollen
+from api.deps import ApiFout, alleen_parameters, rollen
 from api.models import AdviesRecord, BesluitRecord, nu, utc
 from api.opgeslagen import Periode, nieuwste_ids
 from api.routes.statistiek import AMSTERDAM, _Onderdrukking, vrijgave
@@ -57,9 +57,7 @@ async def voorstellen(
     vrijgavemoment van het afwijkingsoverzicht (`vrijgegeven_tot`). Elk voorstel is één wijziging van één
     parameter met een kant-en-klaar scenario om af te spelen; het best passende voorstel eerst, voorstellen die
     huishoudens met een hoog risico een lichter advies geven na de veilige."""
-    for naam in request.query_params:
-        if naam not in _PARAMETERS:
-            raise ApiFout(422, naam[:40] or "(verzoek)", f"onbekende parameter (toegestaan: {', '.join(_PARAMETERS)})")
+    alleen_parameters(request, *_PARAMETERS)
     periode = lees_periode(van, tot)
     await audit.leg_vast(request, "voorstellen_gelezen", wie, status=200)
     return await run_in_threadpool(_bereken, request, periode)

@@ -137,6 +137,16 @@ def test_unknown_name_or_version_is_404_in_dutch(client: TestClient) -> None:
             {"veld": "naam", "melding": "er is geen opgeslagen scenario met deze naam"}]
 
 
+def test_an_unknown_query_parameter_is_refused_by_name(client: TestClient) -> None:
+    """A misspelt `versie` (or any other parameter) is refused, not answered with the newest version."""
+    _bewaar(client, _scenario())
+    assert fouten(client.get("/v1/scenarios/langer-traject?verssie=1", headers=auth("beleidsmaker")), 422) == [
+        {"veld": "verssie", "melding": "onbekende parameter (toegestaan: versie)"}]
+    assert fouten(client.get("/v1/scenarios?naam=x", headers=auth("beleidsmaker")), 422) == [
+        {"veld": "naam", "melding": "onbekende parameter: dit verzoek heeft geen parameters"}]
+    assert client.get("/v1/scenarios/langer-traject?versie=1", headers=auth("beleidsmaker")).status_code == 200
+
+
 @pytest.mark.parametrize("principal", ["indicatiesteller", "indicatiesteller_2", "hg_deskundige"])
 def test_other_roles_are_refused(client: TestClient, principal: str) -> None:
     _bewaar(client, _scenario())
