@@ -17,60 +17,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from api.onderdrukking import Onderdrukking
+
 __all__ = ["onderdruk"]
-
-
-class _Onderdrukking:
-    def __init__(self, minimum: int) -> None:
-        self.minimum = minimum
-        self.paden: list[str] = []
-
-    def klein(self, waarde: object) -> bool:
-        return isinstance(waarde, int) and not isinstance(waarde, bool) and 0 < waarde < self.minimum
-
-    def verberg(self, houder: dict[str, Any], sleutel: str, pad: str) -> None:
-        if houder.get(sleutel) is not None:
-            houder[sleutel] = None
-            self.paden.append(pad)
-
-    def enkel(self, houder: dict[str, Any], sleutel: str, pad: str) -> None:
-        if self.klein(houder.get(sleutel)):
-            self.verberg(houder, sleutel, pad)
-
-    def groep(self, houder: dict[str, Any], pad: str, totaal: int | None) -> None:
-        """Counts in `houder` that add up to `totaal` (None: the total is not shown)."""
-        klein = [k for k, v in houder.items() if self.klein(v)]
-        for k in klein:
-            self.verberg(houder, k, f"{pad}.{k}")
-        if len(klein) == 1 and totaal is not None:
-            over = sorted((v, k) for k, v in houder.items() if isinstance(v, int) and v > 0)
-            if over:
-                self.verberg(houder, over[0][1], f"{pad}.{over[0][1]}")
-
-    def complement(self, houder: dict[str, Any], sleutel: str, totaal: int | None, pad: str) -> None:
-        """Hide `sleutel` when it or `totaal` minus it is small (the other would give it away)."""
-        waarde = houder.get(sleutel)
-        if totaal is not None and isinstance(waarde, int) and (self.klein(waarde) or self.klein(totaal - waarde)):
-            self.verberg(houder, sleutel, pad)
-        else:
-            self.enkel(houder, sleutel, pad)
-
-    def tellingen(self, waarde: Any, pad: str) -> Any:
-        """Every count in a nested structure (a section whose layout this module does not know)."""
-        if isinstance(waarde, dict):
-            for k in list(waarde):
-                if self.klein(waarde[k]):
-                    self.verberg(waarde, k, f"{pad}.{k}")
-                else:
-                    self.tellingen(waarde[k], f"{pad}.{k}")
-        elif isinstance(waarde, list):
-            for i, item in enumerate(waarde):
-                if self.klein(item):
-                    waarde[i] = None
-                    self.paden.append(f"{pad}[{i}]")
-                else:
-                    self.tellingen(item, f"{pad}[{i}]")
-        return waarde
 
 
 _SOMMEN = ("uren_per_week", "uren_looptijd")
@@ -83,7 +32,7 @@ def onderdruk(report: Mapping[str, Any], minimum: int) -> dict[str, Any]:
     r: dict[str, Any] = copy.deepcopy(dict(report))
     r.pop("casussen", None)
     r.pop("ongeldig", None)
-    o = _Onderdrukking(minimum)
+    o = Onderdrukking(minimum)
     echt_totaal = int(r.get("totaal") or 0)
     o.enkel(r, "totaal", "totaal")
     totaal = r["totaal"]

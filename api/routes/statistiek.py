@@ -37,6 +37,7 @@ from api import audit
 from api.auth import Principal
 from api.deps import SessionDep, rollen
 from api.models import AdviesRecord, BesluitRecord, ReviewRecord, nu, utc
+from api.onderdrukking import Onderdrukking
 from api.schemas import Afwijkingen, FoutAntwoord, RegelAfwijking, VeldAfwijking, VeldRegel
 from engine.herkomst import Herkomst, herkomst
 from engine.persoonsgegevens import in_tekst
@@ -96,28 +97,6 @@ def vrijgave(tijden: list[dt.datetime], minimum: int, tot: dt.datetime) -> dt.da
             punt, i = maandag, j
         maandag = _volgende_maandag(maandag)
     return punt
-
-
-class _Onderdrukking:
-    """Disclosure control: a count from 1 to minimum - 1 becomes None and its path is recorded."""
-
-    def __init__(self, minimum: int) -> None:
-        self.minimum = minimum
-        self.paden: list[str] = []
-
-    def aantal(self, waarde: int, pad: str) -> int | None:
-        if 0 < waarde < self.minimum:
-            self.paden.append(pad)
-            return None
-        return waarde
-
-    @staticmethod
-    def aandeel(teller: int | None, noemer: int | None) -> float | None:
-        if teller is None or noemer is None:
-            return None  # a share of a suppressed count would reveal it
-        return round(teller / noemer, 4) if noemer else 0.0
-
-
 
 
 @functools.cache
@@ -225,7 +204,7 @@ def bereken_afwijkingen(session: Session, minimum: int = 1, graaf: Herkomst | No
 
 
 def _antwoord(t: _Telling, minimum: int, punt: dt.datetime | None) -> Afwijkingen:
-    o = _Onderdrukking(minimum)
+    o = Onderdrukking(minimum)
 
     def groep(teksten: list[str], aantal: int, pad: str) -> list[str] | None:
         if 0 < aantal < minimum:

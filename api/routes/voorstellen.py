@@ -29,8 +29,9 @@ from api import audit
 from api.auth import Principal
 from api.deps import ApiFout, alleen_parameters, rollen
 from api.models import AdviesRecord, BesluitRecord, nu, utc
+from api.onderdrukking import Onderdrukking
 from api.opgeslagen import Periode, nieuwste_ids
-from api.routes.statistiek import AMSTERDAM, _Onderdrukking, vrijgave
+from api.routes.statistiek import AMSTERDAM, vrijgave
 from api.schemas import FoutAntwoord, Voorstel, VoorstelKosten, VoorstellenAntwoord, VoorstelScenario
 from engine.voorstellen import OVEREENKOMST_VELDEN, Voorstellen, zoek_voorstellen
 from rules import standaard_engine
@@ -138,7 +139,7 @@ def bereken_voorstellen(session: Session, minimum: int = 1, van: dt.date | None 
 
 def _antwoord(uitkomst: Voorstellen, minimum: int, punt: dt.datetime | None, van: dt.date | None,
               tot: dt.date | None) -> VoorstellenAntwoord:
-    o = _Onderdrukking(minimum)
+    o = Onderdrukking(minimum)
     lijst: list[Voorstel] = []
     for v in (v for v in uitkomst.voorstellen if v.meer >= minimum):
         i = len(lijst)
