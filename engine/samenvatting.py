@@ -38,8 +38,8 @@ def _pakket_reden(casus: Casus, work: Work, pakket: int) -> str:
         if kandidaten.get("intieme_terreur") == pakket:
             verhogingen.append("intieme terreur")
         if kandidaten.get("semi_intramuraal") == pakket:
-            verhogingen.append(f"pakket {matrix} bij {PERCEEL_BIJVOEGLIJK[work.slots['perceel']]} ondersteuning "
-                               "niet bestaat")
+            verhogingen.append(f"het ontbreken van pakket {matrix} bij {PERCEEL_BIJVOEGLIJK[work.slots['perceel']]} "
+                               "ondersteuning")
         if any(bron.startswith("scenario.") and p == pakket for bron, p in kandidaten.items()):
             verhogingen.append("een regel van het scenario")  # an added rule's minimum (engine.scenario_gevolgen)
         if verhogingen:

@@ -373,3 +373,11 @@ def test_de_controle_zelf_vindt_de_bekende_fouten(hunspell_nl: None) -> None:
         "pleger_niet_meewerkend", "veiligheid.niveau"]
     assert _meervouden("1 volwassene(n), alle 1 kind(eren), een HG-arrangement (semimuraal)") == ["e(n)", "d(eren)"]
     assert _decimale_punten("0.75 uur, 001 §3.1, 1.250 euro, 12.345,50 euro") == ["0.75"]
+
+
+def test_a_raised_pakket_names_why_in_a_sentence_that_reads_aloud() -> None:
+    """eigen-06: pakket 1 by the matrix, raised to 2 because intramurale ondersteuning has no pakket 1."""
+    data = yaml.safe_load((Path(__file__).parents[1] / "casussen" / "eigen-06.yaml").read_text(encoding="utf-8"))
+    samenvatting = standaard_engine().advies(parse_casus(data["casus"]))["samenvatting"]
+    assert ("pakket 2, omdat het veiligheidsrisico verhoogd is en de vaardigheden voldoende zijn (pakket 1, verhoogd "
+            "vanwege het ontbreken van pakket 1 bij intramurale ondersteuning)") in samenvatting
