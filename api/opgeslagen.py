@@ -106,11 +106,11 @@ class Opgeslagen:
     advies: dict[str, Any]
     ruleset_hash: str
     besluit: tuple[str, str | None, int | None] | None
-    tekst: str | bytes | None = None  # the stored advies as JSON text, when `advies` lacks its explanation
+    bron: OpgeslagenAdvies | None = None  # the stored text, when `advies` lacks its explanation
 
-    def heel(self) -> dict[str, Any]:
+    def heel(self) -> Mapping[str, Any]:
         """The stored advies whole, its explanation included (decoded now)."""
-        return self.advies if self.tekst is None else orjson.loads(self.tekst)
+        return self.advies if self.bron is None else self.bron.heel()
 
 
 def _in_periode(tabel: Any, periode: Periode) -> list[Any]:
@@ -151,37 +151,21 @@ def zonder_uitleg(tekst: str | bytes) -> dict[str, Any]:
     after it is left out: those quotes cannot be inside a JSON string (they would be escaped), so both are
     structure, and if that `]` is not the one that closes the explanation, what is left has unbalanced
     brackets and is no JSON at all; then (and for any advies of another shape) the whole text is decoded."""
-    return _knip(tekst.encode() if isinstance(tekst, str) else tekst)[0]
-
-
-def _knip(raw: bytes) -> tuple[dict[str, Any], bytes | None]:
-    """(`zonder_uitleg`, the explanation's JSON text when it was cut out cleanly, else None)."""
-    begin = raw.find(_UITLEG_BEGIN)
-    einde = raw.find(_UITLEG_EINDE, begin) if begin >= 0 else -1
-    if einde >= 0:
-        try:
-            advies: dict[str, Any] = orjson.loads(raw[:begin] + raw[einde + 1:])
-        except orjson.JSONDecodeError:
-            pass
-        else:
-            if "uitleg" not in advies:
-                return advies, raw[begin + len(_UITLEG_BEGIN) - 1:einde + 1]
-    advies = orjson.loads(raw)
-    advies.pop("uitleg", None)
-    return advies, None
+    return OpgeslagenAdvies(tekst).zonder_uitleg()
 
 
 class OpgeslagenAdvies(Mapping[str, Any]):
-    """A stored advies read from its JSON text: decoded without its explanation (a quarter of the text), the
-    explanation decoded only when it is asked for. `uitleg_gelijk` compares the explanation to another as
-    JSON text, without decoding it: equal texts are equal explanations (another encoding of equal steps
-    counts as unequal, and the caller then decodes and compares them)."""
+    """A stored advies read from its JSON text, decoded as far as it is used: `is_advies` compares the whole
+    text, `zonder_uitleg` decodes it without its explanation (a quarter of the text), `uitleg_gelijk` compares the
+    explanation to another as JSON text, and the explanation itself is decoded only when it is asked for. Equal
+    texts are equal values; another encoding of equal steps counts as unequal, and the caller then decodes."""
 
-    __slots__ = ("_raw", "_kort", "_uitleg_tekst", "_heel")
+    __slots__ = ("_raw", "_kort", "_uitleg", "_heel")
 
     def __init__(self, raw: bytes | str) -> None:
         self._raw = raw.encode() if isinstance(raw, str) else raw
-        self._kort, self._uitleg_tekst = _knip(self._raw)
+        self._kort: dict[str, Any] | None = None
+        self._uitleg: tuple[int, int] | None = None  # where the explanation's JSON text is, when cut out cleanly
         self._heel: dict[str, Any] | None = None
 
     def heel(self) -> dict[str, Any]:
@@ -191,11 +175,30 @@ class OpgeslagenAdvies(Mapping[str, Any]):
         return self._heel
 
     def zonder_uitleg(self) -> dict[str, Any]:
+        """The advies without `uitleg` (see the module function), decoded once."""
+        if self._kort is None:
+            raw = self._raw
+            begin = raw.find(_UITLEG_BEGIN)
+            einde = raw.find(_UITLEG_EINDE, begin) if begin >= 0 else -1
+            if einde >= 0:
+                try:
+                    kort: dict[str, Any] = orjson.loads(raw[:begin] + raw[einde + 1:])
+                except orjson.JSONDecodeError:
+                    pass
+                else:
+                    if "uitleg" not in kort:
+                        self._kort, self._uitleg = kort, (begin + len(_UITLEG_BEGIN) - 1, einde + 1)
+                        return kort
+            self._kort = {k: v for k, v in self.heel().items() if k != "uitleg"}
         return self._kort
 
     def uitleg_gelijk(self, uitleg: Any) -> bool:
         """Whether the stored explanation is `uitleg`, judged on the JSON text (False: decode and compare)."""
-        return self._uitleg_tekst is not None and self._uitleg_tekst == orjson.dumps(uitleg)
+        self.zonder_uitleg()
+        if self._uitleg is None:
+            return False
+        begin, einde = self._uitleg
+        return self._raw[begin:einde] == orjson.dumps(uitleg)
 
     def is_advies(self, kern: bytes) -> bool:
         """Whether the stored advies is the advies with JSON text `kern` (as orjson encodes it, without the fields
@@ -203,7 +206,7 @@ class OpgeslagenAdvies(Mapping[str, Any]):
         return self._raw.startswith(kern[:-1] + _VORIG)
 
     def __getitem__(self, sleutel: str) -> Any:
-        return self.heel()["uitleg"] if sleutel == "uitleg" else self._kort[sleutel]
+        return self.heel()["uitleg"] if sleutel == "uitleg" else self.zonder_uitleg()[sleutel]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.heel())
@@ -225,7 +228,6 @@ def _query(deel: Deel) -> Select[Any]:
 def lees(db: Engine, deel: Deel, batch: int = BATCH, met_uitleg: bool = False) -> Iterator[list[Opgeslagen]]:
     """The stored adviezen of one part, in batches of at most `batch`, ordered by advies id."""
     query = _query(deel)
-    decodeer = orjson.loads if met_uitleg else zonder_uitleg
     besluiten = (select(_BESLUIT.c.advies_id, _BESLUIT.c.route, _BESLUIT.c.perceel, _BESLUIT.c.pakket)
                  .where(_BESLUIT.c.advies_id.in_(bindparam("ids", expanding=True)))
                  .order_by(_BESLUIT.c.aangemaakt, _BESLUIT.c.id))
@@ -239,8 +241,15 @@ def lees(db: Engine, deel: Deel, batch: int = BATCH, met_uitleg: bool = False) -
                     laatste[advies_id] = (route, perceel, pakket)  # ordered by time: the newest wins
         if not rijen:
             return
-        yield [Opgeslagen(r[0], r[2], decodeer(r[3]), r[1], laatste.get(r[0]),
-                          None if met_uitleg else r[3]) for r in rijen]
+        gelezen = []
+        for advies_id, ruleset_hash, casus, tekst in rijen:
+            if met_uitleg:
+                gelezen.append(Opgeslagen(advies_id, casus, orjson.loads(tekst), ruleset_hash, laatste.get(advies_id)))
+            else:
+                bron = OpgeslagenAdvies(tekst)
+                gelezen.append(Opgeslagen(advies_id, casus, bron.zonder_uitleg(), ruleset_hash, laatste.get(advies_id),
+                                          bron))
+        yield gelezen
         if len(rijen) < batch:
             return
         na = rijen[-1][0]
