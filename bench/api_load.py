@@ -1,29 +1,33 @@
 """Load benchmark of the HTTP service: POST /v1/advies against PostgreSQL, on loopback (issue 3).
 
-`make bench-api` (or `python -m bench.api_load [--duur 60] [--clients 100] [--rate 500] [--workers 2]`):
+`make bench-api` (or `python -m bench.api_load [--duur 60] [--clients 100] [--rate 500] [--workers 2]
+[--generator wrk|hey]`):
 
 1. starts PostgreSQL with `scripts/postgres.sh hg_advies_bench` (root: it installs it if needed) and
    empties that database (drops and recreates its `public` schema; the server's migrations rebuild it);
 2. starts `hg-advies serve --workers N --port <free port>` on 127.0.0.1 with two fresh keys
    (indicatiesteller, beheerder) and waits for /health;
-3. warms up for a few seconds at a low rate, then drives POST /v1/advies with `hey`
-   (`-z DUUR -c CLIENTS -q RATE/CLIENTS`: every client sends at most RATE/CLIENTS requests per second,
-   so RATE requests per second in total) with a casus from `casussen/` as the JSON body;
+3. warms up for a few seconds at a low rate, then drives POST /v1/advies from CLIENTS keep-alive connections
+   at RATE requests per second in total, with a casus from `casussen/` as the JSON body;
 4. reports throughput, latency p50/p90/p99, the status codes (an error is anything but 200), where the
-   CPU went during the run (server workers, PostgreSQL, hey, anything else on the machine), and checks
-   that the number of advies rows stored equals the number of 200s;
+   CPU went during the run (server workers, PostgreSQL, the load generator, anything else on the machine),
+   and checks that the number of advies rows stored equals the number of 200s;
 5. stops the server (its whole process group).
 
-One hey process starts the rate tickers of all its clients at the same moment, so `-c 100 -q 5` sends
-bursts of 100 simultaneous requests every 200 ms rather than a steady 500/s; `--processen K` runs K hey
-processes (CLIENTS/K clients each) started PERIOD/K apart, which spreads the bursts over the period.
-The default is 20 processes (bursts of 5 every 10 ms): 100 people working independently do not press
-"send" in the same millisecond. `--processen 1` measures the synchronised worst case.
+The load generator runs on the same two cores as the server and PostgreSQL, so its own CPU is taken from
+the server. The default is wrk (Debian's package, C) with `bench/wrk_tempo.lua`: one thread holds the
+100 connections and lets a request leave every 1/RATE s, evenly spaced over the connections, never
+earlier (it does not catch up after the server fell behind), about 0.06 cores at 500/s. `--generator hey`
+uses hey (Go) instead, about 0.19 cores at 500/s: `-z DUUR -c CLIENTS -q RATE/CLIENTS` per process, and one
+hey process starts the rate tickers of all its clients at the same moment, so `-c 100 -q 5` sends bursts
+of 100 simultaneous requests every 200 ms rather than a steady 500/s; `--processen K` runs K hey processes
+(CLIENTS/K clients each) started PERIOD/K apart, which spreads the bursts over the period (default 20:
+bursts of 5 every 10 ms). `--processen 1` measures the synchronised worst case.
 
-The issue's target: >= 500 requests/s with p99 < 50 ms and zero errors. hey is closed-loop per client
-(a client waits for its answer before it sends the next request), so when the server falls behind
-the offered rate, throughput drops below --rate and the latencies understate the queueing a fixed
-arrival rate would cause: judge latency together with the throughput actually reached.
+The issue's target: >= 500 requests/s with p99 < 50 ms and zero errors. Both generators are closed-loop
+per connection (a connection waits for its answer before it sends the next request), so when the server
+falls behind the offered rate, throughput drops below --rate and the latencies understate the queueing a
+fixed arrival rate would cause: judge latency together with the throughput actually reached.
 Exit code 1 when the stored rows do not match the 200s (or the run fails); with --streng also when
 the target is missed.
 """
@@ -56,9 +60,12 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 CASUSSEN = ROOT / "casussen"
+WRK_SCRIPT = ROOT / "bench" / "wrk_tempo.lua"
 POSTGRES_SH = ROOT / "scripts" / "postgres.sh"
 DOEL_RPS, DOEL_P99_MS = 500.0, 50.0
-IJK_RUSTIG_MS = 150  # ijkmeting() on the 2-core development machine at its fastest (2026-11-23)
+# ijkmeting() on the 2-core development machine at its fastest: 150 ms with pyenv's Python 3.11.7 (2026-11-23);
+# Debian's python3.11, which `make setup` uses, ran it in 0.8 of that time side by side (2026-12-01).
+IJK_RUSTIG_MS = 120
 
 
 # --- shared with bench.kill_test --------------------------------------------------------------------
@@ -277,10 +284,10 @@ def _deel(comm: str, pgid: int, server_pgid: int) -> str | None:
     return "postgresql" if comm == "postgres" else None
 
 
-def cpu_verdeling(voor: CpuMeting, na: CpuMeting, server_pgid: int, hey_cpu: float) -> dict[str, float]:
-    """Cores in use on average during the run, per part: server, PostgreSQL, hey, rest of the machine."""
+def cpu_verdeling(voor: CpuMeting, na: CpuMeting, server_pgid: int, last_cpu: float) -> dict[str, float]:
+    """Cores in use on average during the run, per part: server, PostgreSQL, the load generator, the rest."""
     duur = na.tijd - voor.tijd
-    delen = {"server": 0.0, "postgresql": 0.0, "hey": hey_cpu}
+    delen = {"server": 0.0, "postgresql": 0.0, "last": last_cpu}
     for pid, (comm, pgid, cpu) in na.per_pid.items():
         eerder = voor.per_pid.get(pid)
         deel = _deel(comm, pgid, server_pgid)
@@ -296,11 +303,11 @@ def cpu_verdeling(voor: CpuMeting, na: CpuMeting, server_pgid: int, hey_cpu: flo
     return {deel: sec / duur for deel, sec in delen.items()}
 
 
-# --- hey ---------------------------------------------------------------------------------------------
+# --- load generators: hey, wrk----------------------------------------------------------------------------------------
 
 
 @dataclass
-class HeyUitslag:
+class LastUitslag:
     duur_s: float
     rps: float
     gemiddeld_s: float | None
@@ -310,6 +317,7 @@ class HeyUitslag:
     fouten: dict[str, int]  # transport errors (connection reset, timeout ...): no status at all
     ruw: str
     percentielen_max_s: dict[int, float] | None = None  # several hey processes: the highest of theirs
+    onderweg: int = 0  # sent but unanswered when the generator stopped (wrk; hey waits for every answer)
 
     @property
     def oks(self) -> int:
@@ -324,7 +332,7 @@ class HeyUitslag:
         return self.totaal - self.oks
 
 
-def lees_hey(tekst: str) -> HeyUitslag:
+def lees_hey(tekst: str) -> LastUitslag:
     """Parse hey's summary: totals, the latency distribution, status codes and transport errors."""
 
     def getal(patroon: str) -> float | None:
@@ -351,31 +359,62 @@ def lees_hey(tekst: str) -> HeyUitslag:
     rps = getal(r"Requests/sec:\s+([\d.]+)")
     if duur is None or rps is None:
         raise RuntimeError(f"kan de uitvoer van hey niet lezen:\n{tekst}")
-    return HeyUitslag(duur, rps, getal(r"Average:\s+([\d.]+) secs"), getal(r"Slowest:\s+([\d.]+) secs"),
+    return LastUitslag(duur, rps, getal(r"Average:\s+([\d.]+) secs"), getal(r"Slowest:\s+([\d.]+) secs"),
                       percentielen, statussen, fouten, tekst)
 
 
-def _hey_exe() -> str:
-    """hey, installed with apt-get (Debian's package) when missing and we are root."""
-    exe = shutil.which("hey")
+def _debian_exe(naam: str) -> str:
+    """A load generator, installed with apt-get (Debian's package of the same name) when missing and we are root."""
+    exe = shutil.which(naam)
     if exe is None and os.geteuid() == 0 and shutil.which("apt-get"):
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        if subprocess.run(["apt-get", "install", "-y", "-qq", "hey"], env=env, stdout=sys.stderr).returncode:
+        if subprocess.run(["apt-get", "install", "-y", "-qq", naam], env=env, stdout=sys.stderr).returncode:
             subprocess.run(["apt-get", "update", "-qq"], env=env, stdout=sys.stderr, check=True)
-            subprocess.run(["apt-get", "install", "-y", "-qq", "hey"], env=env, stdout=sys.stderr, check=True)
-        exe = shutil.which("hey")
+            subprocess.run(["apt-get", "install", "-y", "-qq", naam], env=env, stdout=sys.stderr, check=True)
+        exe = shutil.which(naam)
     if exe is None:
-        raise SystemExit("hey ontbreekt: apt-get install hey (Debian), als root")
+        raise SystemExit(f"{naam} ontbreekt: apt-get install {naam} (Debian), als root")
     return exe
 
 
 def hey(url: str, body: Path, sleutel: str, duur: float, clients: int, rate: float) -> list[str]:
     """The hey command: POST the body for `duur` seconds from `clients` clients, `rate` per second in total."""
-    cmd = [_hey_exe(), "-z", f"{duur:g}s", "-c", str(clients), "-m", "POST", "-t", "20",
+    cmd = [_debian_exe("hey"), "-z", f"{duur:g}s", "-c", str(clients), "-m", "POST", "-t", "20",
            "-H", f"Authorization: Bearer {sleutel}", "-T", "application/json", "-D", str(body)]
     if rate > 0:
         cmd += ["-q", f"{rate / clients:g}"]
     return [*cmd, f"{url}/v1/advies"]
+
+
+def wrk(url: str, body: Path, sleutel: str, duur: float, clients: int, rate: float, threads: int = 1) -> list[str]:
+    """The wrk command: POST the body for `duur` seconds over `clients` connections, `rate` per second in total,
+    evenly spaced (bench/wrk_tempo.lua; rate 0: as fast as the answers come)."""
+    return [_debian_exe("wrk"), f"-t{threads}", f"-c{max(clients, threads)}", f"-d{max(1, round(duur))}s",
+            "--timeout", "20s", "-s", str(WRK_SCRIPT), f"{url}/v1/advies", "--",
+            str(body), sleutel, f"{rate / threads:g}", str(threads)]
+
+
+def lees_wrk(tekst: str) -> LastUitslag:
+    """The summary that bench/wrk_tempo.lua prints (one line `HG-WRK {json}`), in the form of hey's."""
+    m = re.search(r"^HG-WRK (\{.*\})$", tekst, re.M)
+    if m is None:
+        raise RuntimeError(f"kan de uitvoer van wrk niet lezen:\n{tekst}")
+    d = orjson.loads(m.group(1))
+    duur = d["duration_us"] / 1e6
+    lat = d["latency_us"]
+    fouten = {f"{soort} (wrk)": n for soort, n in d["errors"].items() if n}
+    fout_na_verzenden = sum(d["errors"][soort] for soort in ("read", "write", "timeout"))
+    return LastUitslag(duur_s=duur, rps=d["requests"] / duur if duur else 0.0, gemiddeld_s=lat["mean"] / 1e6,
+                      traagst_s=lat["max"] / 1e6, percentielen_s={p: lat[f"p{p}"] / 1e6 for p in (50, 90, 99)},
+                      statussen={int(code): n for code, n in d["statuses"].items()}, fouten=fouten, ruw=tekst,
+                      onderweg=max(0, d["sent"] - d["requests"] - fout_na_verzenden))
+
+
+def _draai_wrk(cmd: list[str]) -> LastUitslag:
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"wrk stopte met code {proc.returncode}: {proc.stderr}{proc.stdout}")
+    return lees_wrk(proc.stdout)
 
 
 # --- the benchmark -----------------------------------------------------------------------------------
@@ -387,7 +426,7 @@ def _verdeel(clients: int, processen: int) -> list[int]:
     return [clients // k + (1 if i < clients % k else 0) for i in range(k)]
 
 
-def _draai_hey(cmds: list[list[str]], periode: float) -> HeyUitslag:
+def _draai_hey(cmds: list[list[str]], periode: float) -> LastUitslag:
     """Run the hey processes, started periode/len(cmds) apart, and combine their summaries.
 
     One hey process starts all its clients' rate tickers at the same moment, so with -q its clients
@@ -407,7 +446,7 @@ def _draai_hey(cmds: list[list[str]], periode: float) -> HeyUitslag:
     return combineer(uitslagen)
 
 
-def combineer(uitslagen: list[HeyUitslag]) -> HeyUitslag:
+def combineer(uitslagen: list[LastUitslag]) -> LastUitslag:
     """One summary of concurrent hey runs: counts and rates add up; a percentile is the request-weighted
     mean of the runs' percentiles (they sample the same server at the same time), its maximum is kept."""
     if len(uitslagen) == 1:
@@ -424,7 +463,7 @@ def combineer(uitslagen: list[HeyUitslag]) -> HeyUitslag:
         fouten.update(u.fouten)
     gemiddeld = [u.gemiddeld_s for u in uitslagen if u.gemiddeld_s is not None]
     traagst = [u.traagst_s for u in uitslagen if u.traagst_s is not None]
-    return HeyUitslag(
+    return LastUitslag(
         duur_s=max(u.duur_s for u in uitslagen), rps=sum(u.rps for u in uitslagen),
         gemiddeld_s=sum(gemiddeld) / len(gemiddeld) if gemiddeld else None, traagst_s=max(traagst, default=None),
         percentielen_s=percentielen, statussen=dict(statussen), fouten=dict(fouten),
@@ -447,6 +486,22 @@ def draaiende_server(database_url: str, workers: int, log: Path) -> Iterator[Ser
         server.stop()
 
 
+def _last(args: argparse.Namespace, url: str, body: Path, sleutel: str, duur: float, clients: int, rate: float,
+          processen: int, toon: bool = True) -> LastUitslag:
+    """One load run with the chosen generator (wrk, or hey in `processen` processes started spread out)."""
+    if args.generator == "wrk":
+        cmd = wrk(url, body, sleutel, duur, clients, rate)
+        if toon:
+            print(f"belasting: {_toon_cmd(cmd, sleutel)}", flush=True)
+        return _draai_wrk(cmd)
+    cmds = [hey(url, body, sleutel, duur, n, rate * n / clients) for n in _verdeel(clients, processen)]
+    if toon:
+        print(f"belasting: {_toon_cmd(cmds[0], sleutel)}"
+              + (f" (× {len(cmds)} processen, elk {_verdeel(clients, processen)[0]} clients, gespreid gestart)"
+                 if len(cmds) > 1 else ""), flush=True)
+    return _draai_hey(cmds, clients / rate if rate else 0.0)
+
+
 def meet(args: argparse.Namespace) -> dict[str, Any]:
     database_url = args.database_url or postgres_url("hg_advies_bench")
     leeg_database(database_url)
@@ -461,23 +516,18 @@ def meet(args: argparse.Namespace) -> dict[str, Any]:
                   f"database {database_url.split('@')[-1]}, casus {args.casus} ({len(body_bytes)} bytes)")
             opwarm = None
             if args.opwarmen > 0:
-                cmd = hey(server.url, body, sleutel, args.opwarmen, min(10, args.clients), min(50.0, args.rate or 50))
-                opwarm = lees_hey(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+                opwarm = _last(args, server.url, body, sleutel, args.opwarmen, min(10, args.clients),
+                               min(50.0, args.rate or 50), 1, toon=False)
             rijen_voor = tel_adviezen(database_url)
-            cmds = [hey(server.url, body, sleutel, args.duur, n, args.rate * n / args.clients)
-                    for n in _verdeel(args.clients, args.processen)]
-            print(f"belasting: {_toon_cmd(cmds[0], sleutel)}"
-                  + (f" (× {len(cmds)} processen, elk {_verdeel(args.clients, args.processen)[0]} clients, "
-                     f"gespreid gestart)" if len(cmds) > 1 else ""), flush=True)
             kind_voor = resource.getrusage(resource.RUSAGE_CHILDREN)
             ijk_voor = ijkmeting()
             voor = cpu_snapshot()
-            uitslag = _draai_hey(cmds, args.clients / args.rate if args.rate else 0.0)
+            uitslag = _last(args, server.url, body, sleutel, args.duur, args.clients, args.rate, args.processen)
             na = cpu_snapshot()
             ijk = (ijk_voor, ijkmeting())
-            kind_na = resource.getrusage(resource.RUSAGE_CHILDREN)  # hey, reaped: gone from /proc
-            hey_cpu = (kind_na.ru_utime + kind_na.ru_stime) - (kind_voor.ru_utime + kind_voor.ru_stime)
-            cpu = cpu_verdeling(voor, na, server.pgid, hey_cpu)
+            kind_na = resource.getrusage(resource.RUSAGE_CHILDREN)  # the load generator, reaped: gone from /proc
+            last_cpu = (kind_na.ru_utime + kind_na.ru_stime) - (kind_voor.ru_utime + kind_voor.ru_stime)
+            cpu = cpu_verdeling(voor, na, server.pgid, last_cpu)
             rijen = tel_adviezen(database_url) - rijen_voor
             serverfouten = [r for r in log.read_text(errors="replace").splitlines()
                             if "Traceback" in r or r.startswith(("ERROR", "CRITICAL"))
@@ -488,14 +538,20 @@ def meet(args: argparse.Namespace) -> dict[str, Any]:
             "ijk_ms": ijk}
 
 
+def rijen_kloppen(rijen: int, u: LastUitslag) -> bool:
+    """Every 200 is a stored advies, and nothing else is: a request still unanswered when the generator stopped
+    may have been stored (the server finishes it) or not (it never read it), so it may count either way."""
+    return u.oks <= rijen <= u.oks + u.onderweg
+
+
 def rapport(m: dict[str, Any]) -> tuple[str, bool, bool]:
-    u: HeyUitslag = m["uitslag"]
+    u: LastUitslag = m["uitslag"]
     args = m["args"]
     p = u.percentielen_s
     ms = {k: v * 1000 for k, v in p.items()}
     regels = []
     if m["opwarm"] is not None:
-        o: HeyUitslag = m["opwarm"]
+        o: LastUitslag = m["opwarm"]
         regels.append(f"opwarmen: {args['opwarmen']:g} s, {o.totaal} verzoeken, {o.oks} × 200, "
                       f"{o.niet_ok} andere")
     tempo = f"{args['rate']:g}/s" if args["rate"] else "onbeperkt"
@@ -512,13 +568,14 @@ def rapport(m: dict[str, Any]) -> tuple[str, bool, bool]:
         f"fouten (niet-200): {u.niet_ok}"
         + ("" if not u.fouten else " — waarvan zonder antwoord: "
            + "; ".join(f"{n}× {f}" for f, n in sorted(u.fouten.items(), key=lambda x: -x[1])[:5])),
-        f"opgeslagen adviezen: {m['rijen']}, 200-antwoorden: {u.oks} "
-        + ("(klopt)" if m["rijen"] == u.oks else "(KLOPT NIET)"),
+        f"opgeslagen adviezen: {m['rijen']}, 200-antwoorden: {u.oks}"
+        + (f", bij het stoppen nog onderweg: {u.onderweg}" if u.onderweg else "")
+        + (" (klopt)" if rijen_kloppen(m["rijen"], u) else " (KLOPT NIET)"),
     ]
     cpu = m["cpu"]
     regels.append(
         f"CPU (kernen in gebruik, van {m['kernen']}): server {cpu['server']:.2f}, PostgreSQL {cpu['postgresql']:.2f}, "
-        f"hey {cpu['hey']:.2f}, overig {cpu['overig']:.2f}; machine totaal {cpu['machine']:.2f}"
+        f"{args['generator']} {cpu['last']:.2f}, overig {cpu['overig']:.2f}; machine totaal {cpu['machine']:.2f}"
         + (" — let op: andere processen gebruikten CPU tijdens de meting" if cpu["overig"] > 0.15 else ""))
     regels.append(f"rekensnelheid van de machine (ijkopdracht, lager is sneller): {m['ijk_ms'][0]:.0f} ms vóór, "
                   f"{m['ijk_ms'][1]:.0f} ms na de meting (op een rustige machine ~{IJK_RUSTIG_MS} ms)")
@@ -534,7 +591,7 @@ def rapport(m: dict[str, Any]) -> tuple[str, bool, bool]:
         f"doel (≥ {DOEL_RPS:g}/s vastgehouden — ≥ 99% van het aangeboden tempo —, p99 < {DOEL_P99_MS:g} ms, "
         f"0 fouten): {'GEHAALD' if gehaald else 'NIET GEHAALD'}"
         + ("" if maatgevend else " (korte of lichtere meting: niet maatgevend voor het doel)"))
-    return "\n".join(regels), m["rijen"] == u.oks, gehaald
+    return "\n".join(regels), rijen_kloppen(m["rijen"], u), gehaald
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -545,10 +602,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="verzoeken per seconde in totaal, verdeeld over de clients (0: onbeperkt; standaard 500)")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn workers van de server (standaard 2)")
     parser.add_argument("--casus", default="vj-2020-1", help="casus uit casussen/ als body (standaard vj-2020-1)")
+    parser.add_argument("--generator", choices=("wrk", "hey"), default="wrk",
+                        help="belastingprogramma: wrk (standaard; C, weinig CPU, gelijkmatig gespreid) of hey (Go)")
     parser.add_argument("--processen", type=int, default=20,
-                        help="verdeel de clients over zoveel hey-processen, gespreid gestart, zodat hun verzoeken niet "
-                        "allemaal tegelijk vertrekken (standaard 20: pakketjes van 5 elke 10 ms; 1: één hey die alle "
-                        "100 clients tegelijk laat versturen, pieken van 100 verzoeken elke 200 ms)")
+                        help="alleen met --generator hey: verdeel de clients over zoveel hey-processen, gespreid "
+                        "gestart, zodat hun verzoeken niet allemaal tegelijk vertrekken (standaard 20: pakketjes van 5 "
+                        "elke 10 ms; 1: één hey die alle 100 clients tegelijk laat versturen, pieken van 100 verzoeken "
+                        "elke 200 ms)")
     parser.add_argument("--opwarmen", type=float, default=3, help="seconden opwarmen vóór de meting (standaard 3)")
     parser.add_argument("--database-url", help="bestaande PostgreSQL-database (naam met 'bench'; wordt geleegd) "
                         "in plaats van scripts/postgres.sh hg_advies_bench")
@@ -561,7 +621,7 @@ def main(argv: list[str] | None = None) -> int:
     tekst, klopt, gehaald = rapport(m)
     print(tekst)
     if args.json:
-        u: HeyUitslag = m["uitslag"]
+        u: LastUitslag = m["uitslag"]
         args.json.write_bytes(orjson.dumps({
             "args": {k: str(v) if isinstance(v, Path) else v for k, v in m["args"].items()},
             "rps": u.rps, "duur_s": u.duur_s, "totaal": u.totaal,

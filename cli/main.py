@@ -169,6 +169,7 @@ def serve(
     from api import wachtrij
     from api.auth import SleutelFout, Sleutels
     from api.db import make_engine, migrate
+    from api.http_protocol import EenSchrijfProtocol
     from api.logboek import LOG_CONFIG
     from api.oidc import Instelling, OidcFout
     from api.replay_jobs import na_herstart
@@ -211,8 +212,9 @@ def serve(
     # trusts 127.0.0.1, so anyone on the machine could pick an address and slip past the sign-in limit).
     proxies = os.environ.get("HG_TRUSTED_PROXIES", "").strip()
     # Logs: one JSON line per request from api/logboek.py (uvicorn's access log off), every other line as JSON too.
+    # http: uvicorn's httptools protocol, writing each response in one piece (api/http_protocol.py).
     uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning",
-                access_log=False, log_config=LOG_CONFIG, proxy_headers=bool(proxies),
+                http=EenSchrijfProtocol, access_log=False, log_config=LOG_CONFIG, proxy_headers=bool(proxies),
                 forwarded_allow_ips=proxies or None)
 
 
