@@ -249,7 +249,7 @@ def parse_casus_json(raw: bytes | str) -> Casus:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise CasusFout([translate_json_error(exc)]) from None
-    dubbel = dubbele_sleutels(raw)
+    dubbel = [] if _zonder_dubbele_sleutels(raw, data) else dubbele_sleutels(raw)
     if dubbel:
         raise CasusFout([Fout(sleutel, "komt meer dan eens voor in hetzelfde object; geef elk veld één keer")
                          for sleutel in dubbel])
@@ -270,6 +270,31 @@ def dubbele_sleutels(raw: bytes | str) -> list[str]:
 
     json.loads(raw, object_pairs_hook=paren)
     return gevonden
+
+
+_SPATIE_VOOR_DUBBELE_PUNT = re.compile(rb'"[ \t\n\r]+:')
+
+
+def _aantal_sleutels(waarde: object) -> int:
+    if isinstance(waarde, dict):
+        return len(waarde) + sum(_aantal_sleutels(v) for v in waarde.values())
+    if isinstance(waarde, list):
+        return sum(_aantal_sleutels(v) for v in waarde)
+    return 0
+
+
+def _zonder_dubbele_sleutels(raw: bytes | str, data: object) -> bool:
+    """True only when no object of the valid JSON document `raw` (decoded: `data`) has a key twice: a few µs,
+    against ~20 µs for `dubbele_sleutels`, which the caller runs when this cannot tell (False).
+
+    Every key of the text ends in a quote, and when no quote is followed by white space and a colon, each key
+    is followed by `":` at once, so the text's count of `":` is at least its number of keys (a string value
+    may add some). `data` keeps one key per name and object, so it has at most the text's number of keys,
+    fewer exactly when a key was repeated. Equal counts therefore mean no key was repeated."""
+    tekst = raw.encode() if isinstance(raw, str) else raw
+    if _SPATIE_VOOR_DUBBELE_PUNT.search(tekst):
+        return False
+    return tekst.count(b'":') == _aantal_sleutels(data)
 
 
 def _is_safe_key(sleutel: str) -> bool:
