@@ -96,7 +96,7 @@ def _zet(db: Engine, job_id: str, **waarden: Any) -> None:
 def voer_uit(database_url: str, job_id: str, scenario_data: dict[str, Any], casussen: list[dict[str, Any]]) -> None:
     """Run one job (in the replay process): replay every casus, write progress, then the report."""
     from engine.casus import parse_casus
-    from engine.replay import ReplayTelling, replay_casus, scenario_rulesets
+    from engine.replay import ReplayTelling, replay_casus, rulesets_per_peildatum
     from engine.scenario import scenario_uit
     from rules import standaard_engine
 
@@ -106,9 +106,10 @@ def voer_uit(database_url: str, job_id: str, scenario_data: dict[str, Any], casu
         engine = standaard_engine()
         scenario = scenario_uit(scenario_data, engine)
         telling = ReplayTelling()
+        rulesets = rulesets_per_peildatum(engine, scenario)
         for i, data in enumerate(casussen, start=1):
             casus = parse_casus(data)  # validated when the job was accepted; parsed again here
-            basis, anders = scenario_rulesets(engine, scenario, casus.peildatum)
+            basis, anders = rulesets(casus.peildatum)
             voor, na = replay_casus(casus, basis, anders)
             telling.voeg_toe(voor, na)
             if i % VOORTGANG_ELKE == 0:
@@ -182,7 +183,7 @@ def replay_deel(database_url: str, job_id: str | None, scenario_data: dict[str, 
     from api.opgeslagen import Deel, lees
     from engine.casus import parse_opgeslagen_casus
     from engine.errors import CasusFout
-    from engine.replay import ReplayTelling, replay_opgeslagen, scenario_rulesets
+    from engine.replay import ReplayTelling, replay_opgeslagen, rulesets_per_peildatum
     from engine.scenario import scenario_uit
     from rules import standaard_engine
 
@@ -196,6 +197,7 @@ def replay_deel(database_url: str, job_id: str | None, scenario_data: dict[str, 
     meting = {"lezen_seconden": 0.0, "rekenen_seconden": 0.0, "hergebruikt": 0.0, "niet_beoordeeld": 0.0,
               "beoordelingen": 0.0}
     batches = lees(db, Deel.uit_dict(deel), met_uitleg=met_uitleg)
+    rulesets = rulesets_per_peildatum(engine, scenario)
     while True:
         t0 = time.perf_counter()
         batch = next(batches, None)
@@ -213,7 +215,7 @@ def replay_deel(database_url: str, job_id: str | None, scenario_data: dict[str, 
             except CasusFout:  # stored under an older casus format that is no longer valid: counted, not replayed
                 meting["niet_beoordeeld"] += 1
                 continue
-            basis, anders = scenario_rulesets(engine, scenario, casus.peildatum)
+            basis, anders = rulesets(casus.peildatum)
             voor, na, hergebruikt = replay_opgeslagen(casus, opgeslagen.advies, opgeslagen.ruleset_hash, basis,
                                                       anders, met_uitleg, opgeslagen.heel)
             meting["hergebruikt"] += hergebruikt

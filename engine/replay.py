@@ -53,6 +53,7 @@ __all__ = [
     "ReplayTelling",
     "contract_waarde",
     "replay_casus",
+    "rulesets_per_peildatum",
     "scenario_rulesets",
     "telling_over",
     "vergelijk",
@@ -465,6 +466,22 @@ def scenario_rulesets(
     anders = engine.ruleset(scenario.peildatum or peildatum, scenario.parameters, scenario.regels_uit,
                             scenario.regels_bij)
     return basis, anders
+
+
+def rulesets_per_peildatum(
+    engine: Engine, scenario: Scenario
+) -> Callable[[dt.date], tuple[CompiledRuleset, CompiledRuleset]]:
+    """`scenario_rulesets` for one scenario, remembered per peildatum: a replay asks for them once per casus,
+    and finding them (two cache keys built from the scenario) costs more than a dict lookup."""
+    gevonden: dict[dt.date, tuple[CompiledRuleset, CompiledRuleset]] = {}
+
+    def voor(peildatum: dt.date) -> tuple[CompiledRuleset, CompiledRuleset]:
+        paar = gevonden.get(peildatum)
+        if paar is None:
+            paar = gevonden[peildatum] = scenario_rulesets(engine, scenario, peildatum)
+        return paar
+
+    return voor
 
 
 def replay_casus(

@@ -23,6 +23,7 @@ from engine.replay import (
     ReplayTelling,
     contract_waarde,
     replay_casus,
+    rulesets_per_peildatum,
     scenario_rulesets,
     vergelijk,
 )
@@ -378,3 +379,30 @@ def test_scenario_peildatum_is_used_for_the_scenario_side() -> None:
     assert basis is anders  # one version exists: the same compiled ruleset
     with pytest.raises(ValueError, match="geen regelset"):
         scenario_rulesets(engine, Scenario("vroeg", "", "", "", {}, (), dt.date(2000, 1, 1)), dt.date(2021, 9, 1))
+
+
+def test_rulesets_per_peildatum_gives_scenario_rulesets_and_looks_each_date_up_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    engine = standaard_engine()
+    scenario = Scenario("ruimer", "", "", "", {"vrije_trede.meer_dan_kinderen": 2}, ())
+    opzoeken = []
+    echt = engine.ruleset
+    monkeypatch.setattr(engine, "ruleset", lambda *a, **kw: (opzoeken.append(a[0]), echt(*a, **kw))[1])
+    rulesets = rulesets_per_peildatum(engine, scenario)
+    dagen = (dt.date(2021, 9, 1), dt.date(2022, 3, 4), dt.date(2021, 9, 1), dt.date(2022, 3, 4))
+    gevonden = [rulesets(dag) for dag in dagen]
+    assert sorted(opzoeken) == [dt.date(2021, 9, 1)] * 2 + [dt.date(2022, 3, 4)] * 2  # base and scenario, once
+    assert gevonden == [scenario_rulesets(engine, scenario, dag) for dag in dagen]
+    basis, anders = rulesets(dt.date(2021, 9, 1))
+    assert basis is not anders and anders.params.get("vrije_trede.meer_dan_kinderen") == 2
+
+
+def test_the_key_of_the_rules_in_force_is_the_general_form() -> None:
+    import orjson
+
+    engine = standaard_engine()
+    dag = dt.date(2021, 9, 1)
+    algemeen = (engine.version_for(dag), orjson.dumps({}, option=orjson.OPT_SORT_KEYS), (), orjson.dumps([]))
+    assert engine._key(dag, None, (), ()) == engine._key(dag, {}, [], []) == algemeen
+    assert engine.ruleset(dag) is engine.ruleset(dag, {}, (), ())
