@@ -72,7 +72,8 @@ def test_concurrent_evaluations_on_threads_match_sequential() -> None:
 
 
 def test_more_than_1024_evaluations_in_a_row() -> None:
-    """One session per evaluation, deleted in `finally`: the 1024-live-session limit is never reached."""
+    """One live session per ruleset, emptied after each evaluation: the 1024-live-session limit is never
+    reached."""
     raw = copy.deepcopy(BASIS)
     first = _advies(raw)
     for _ in range(2500):
@@ -108,6 +109,49 @@ def test_exceptions_in_actions_propagate_and_free_the_session() -> None:
             rs.run([{"t": "casus", "x": 1}], boom)
     fired: list[str] = []
     assert rs.run([{"t": "casus", "x": 1}], lambda r, m, s: fired.append(r)) == 1
+
+
+def test_the_session_is_emptied_and_reused_after_each_evaluation() -> None:
+    engine = standaard_engine()
+    casus = parse_casus(copy.deepcopy(BASIS))
+    durable = engine.ruleset(casus.peildatum).durable
+    engine.advies(casus)
+    sid = durable._sid
+    for _ in range(3):
+        engine.advies(casus)
+        assert durable._sid == sid and sid is not None  # the same session, not a new one per evaluation
+        assert durable.live_facts() == []  # every fact retracted, the derived ones included
+
+
+def test_a_reused_session_gives_what_a_new_one_gives() -> None:
+    """Whatever ran in the session before, an evaluation in it equals one in a session of its own."""
+    engine = standaard_engine()
+    casussen = [parse_casus(v) for v in _variants()]
+    durable = engine.ruleset(casussen[0].peildatum).durable
+    apart = []
+    for casus in casussen:
+        durable.new_session()
+        apart.append(engine.advies(casus))
+    for volgorde in (casussen, casussen[::-1], casussen[::3] + casussen[1::3] + casussen[2::3]):
+        for casus in volgorde:
+            assert engine.advies(casus) == apart[casussen.index(casus)]
+
+
+def test_after_an_error_the_next_evaluation_has_a_new_session() -> None:
+    rs = _ruleset({**ANCHOR, "d": {"all": [{"m": {"t": "afgeleid"}}], "pri": 2}})
+
+    def afleiden(rule: str, matched: dict[str, Any], session: Any) -> None:
+        if rule == "anchor":
+            session.assert_fact({"t": "afgeleid", "n": matched["m"]["x"]})
+
+    assert rs.run([{"t": "casus", "x": 1}], afleiden) == 2
+    sid = rs._sid
+    with pytest.raises(ValueError, match="boom"):
+        rs.run([{"t": "casus", "x": 2}], lambda r, m, s: (_ for _ in ()).throw(ValueError("boom")))
+    assert rs._sid is None  # deleted, not given back with facts in it
+    fired: list[str] = []
+    assert rs.run([{"t": "casus", "x": 1}], lambda r, m, s: (fired.append(r), afleiden(r, m, s))) == 2
+    assert fired == ["anchor", "d"] and rs._sid not in (None, sid) and rs.live_facts() == []
 
 
 def test_anchor_rule_is_required_and_must_be_unconditional() -> None:
