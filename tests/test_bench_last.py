@@ -7,17 +7,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from bench.api_load import LastUitslag, lees_wrk, rijen_kloppen, wrk
+from tests.asgi_server import body_van, uvicorn_server
 
 _REGEL = ('HG-WRK {"requests":980,"sent":1000,"duration_us":2000000,"statuses":{"200":975,"503":5},'
           '"errors":{"connect":0,"read":2,"write":0,"timeout":3},'
@@ -59,12 +57,7 @@ _ONTVANGEN: list[tuple[float, bytes, bytes]] = []
 async def _app(scope: dict[str, Any], receive: Any, send: Any) -> None:
     if scope["type"] != "http":
         return
-    body = b""
-    while True:
-        bericht = await receive()
-        body += bericht.get("body", b"")
-        if not bericht.get("more_body"):
-            break
+    body = await body_van(receive)
     koppen = dict(scope["headers"])
     _ONTVANGEN.append((time.monotonic(), koppen.get(b"authorization", b""), body))
     status = 200 if scope["method"] == "POST" and scope["path"] == "/v1/advies" else 404
@@ -74,19 +67,8 @@ async def _app(scope: dict[str, Any], receive: Any, send: Any) -> None:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        poort = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(_app, host="127.0.0.1", port=poort, lifespan="off", log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    einde = time.monotonic() + 10
-    while not srv.started and time.monotonic() < einde:
-        time.sleep(0.02)
-    assert srv.started
-    yield f"http://127.0.0.1:{poort}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with uvicorn_server(_app) as poort:
+        yield f"http://127.0.0.1:{poort}"
 
 
 def _wrk_nodig() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -14,6 +13,7 @@ import pytest
 import uvicorn
 
 from api.http_protocol import EenSchrijfProtocol, SamenvoegendTransport
+from tests.asgi_server import body_van, uvicorn_server
 
 
 class _Transport:
@@ -102,12 +102,7 @@ class _Protocol(EenSchrijfProtocol):
 async def _app(scope: dict[str, Any], receive: Any, send: Any) -> None:
     if scope["type"] != "http":
         return
-    body = b""
-    while True:
-        bericht = await receive()
-        body += bericht.get("body", b"")
-        if not bericht.get("more_body"):
-            break
+    body = await body_van(receive)
     if scope["path"] == "/stroom":  # a streamed response: its first part must not wait for the second
         await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
         await send({"type": "http.response.body", "body": b"eerste", "more_body": True})
@@ -122,20 +117,8 @@ async def _app(scope: dict[str, Any], receive: Any, send: Any) -> None:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[int]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        poort = s.getsockname()[1]
-    config = uvicorn.Config(_app, host="127.0.0.1", port=poort, http=_Protocol, lifespan="off", log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    einde = time.monotonic() + 10
-    while not srv.started and time.monotonic() < einde:
-        time.sleep(0.02)
-    assert srv.started
-    yield poort
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with uvicorn_server(_app, http=_Protocol) as poort:
+        yield poort
 
 
 def _lees_tot(sock: socket.socket, eind: bytes, timeout: float = 5.0) -> bytes:
