@@ -71,7 +71,7 @@ class Session:
 
 
 class DurableRuleset:
-    """A compiled durable-rules ruleset, run synchronously one session per evaluation."""
+    """A compiled durable-rules ruleset, run synchronously in one live session, emptied after each evaluation."""
 
     def __init__(self, name: str, definition: Mapping[str, Mapping[str, Any]], anchor: str) -> None:
         anchor_rule = definition.get(anchor)
