@@ -11,7 +11,8 @@
    at RATE requests per second in total, with a casus from `casussen/` as the JSON body;
 4. reports throughput, latency p50/p90/p99, the status codes (an error is anything but 200), where the
    CPU went during the run (server workers, PostgreSQL, the load generator, anything else on the machine),
-   and checks that the number of advies rows stored equals the number of 200s;
+   and checks the advies rows stored against the 200s (wrk: plus the requests still unanswered when it
+   stopped, which the server may or may not have stored);
 5. stops the server (its whole process group).
 
 The load generator runs on the same two cores as the server and PostgreSQL, so its own CPU is taken from
@@ -28,7 +29,7 @@ The issue's target: >= 500 requests/s with p99 < 50 ms and zero errors. Both gen
 per connection (a connection waits for its answer before it sends the next request), so when the server
 falls behind the offered rate, throughput drops below --rate and the latencies understate the queueing a
 fixed arrival rate would cause: judge latency together with the throughput actually reached.
-Exit code 1 when the stored rows do not match the 200s (or the run fails); with --streng also when
+Exit code 1 when the stored rows do not match the answers (or the run fails); with --streng also when
 the target is missed.
 """
 
@@ -303,7 +304,7 @@ def cpu_verdeling(voor: CpuMeting, na: CpuMeting, server_pgid: int, last_cpu: fl
     return {deel: sec / duur for deel, sec in delen.items()}
 
 
-# --- load generators: hey, wrk----------------------------------------------------------------------------------------
+# --- load generators: hey and wrk ---------------------------------------------------------------------
 
 
 @dataclass

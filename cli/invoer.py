@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 import yaml
 
-from engine.casus import dubbele_sleutels
+from engine.casus import weiger_dubbele_sleutels
 from engine.errors import CasusFout, Fout
 
 __all__ = ["lees_document", "lees_tekst", "casus_uit_document", "casus_bestanden"]
@@ -31,10 +31,7 @@ def lees_document(tekst: str) -> Any:
     except orjson.JSONDecodeError:
         pass
     else:
-        dubbel = dubbele_sleutels(tekst)
-        if dubbel:
-            raise CasusFout([Fout(s, "komt meer dan eens voor in hetzelfde object; geef elk veld één keer")
-                             for s in dubbel])
+        weiger_dubbele_sleutels(tekst, document)
         return document
     try:
         return yaml.safe_load(tekst)

@@ -51,6 +51,7 @@ __all__ = [
     "parse_casus_json",
     "parse_opgeslagen_casus",
     "dubbele_sleutels",
+    "weiger_dubbele_sleutels",
 ]
 
 Woonplaats = Literal["rotterdam", "regiogemeente", "elders"]
@@ -249,11 +250,17 @@ def parse_casus_json(raw: bytes | str) -> Casus:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise CasusFout([translate_json_error(exc)]) from None
+    weiger_dubbele_sleutels(raw, data)
+    return parse_casus(data)
+
+
+def weiger_dubbele_sleutels(raw: bytes | str, data: object) -> None:
+    """A CasusFout naming every key given twice in one object of the valid JSON document `raw` (decoded: `data`);
+    the quick proof that none is (`_zonder_dubbele_sleutels`) first, the search only when it cannot tell."""
     dubbel = [] if _zonder_dubbele_sleutels(raw, data) else dubbele_sleutels(raw)
     if dubbel:
         raise CasusFout([Fout(sleutel, "komt meer dan eens voor in hetzelfde object; geef elk veld één keer")
                          for sleutel in dubbel])
-    return parse_casus(data)
 
 
 def dubbele_sleutels(raw: bytes | str) -> list[str]:

@@ -138,7 +138,7 @@ _MAIL_EINDEN = (*_MAILDOMEINEN, "com", "nl", "net", "be", "org", "eu")
 
 def _mail_domein(tekst: str) -> bool:
     einde = (tekst[:-1] if tekst.endswith("\n") else tekst)[-10:].lower()
-    mogelijk = einde.endswith(_MAIL_EINDEN) or einde[-1:] in ("." , "_", "-") and einde[:-1].endswith(_MAILDOMEINEN)
+    mogelijk = einde.endswith(_MAIL_EINDEN) or (einde[-1:] in (".", "_", "-") and einde[:-1].endswith(_MAILDOMEINEN))
     return mogelijk and _MAILDOMEIN.search(tekst) is not None
 
 

@@ -207,7 +207,7 @@ def _antwoord(t: _Telling, minimum: int, punt: dt.datetime | None) -> Afwijkinge
     o = Onderdrukking(minimum)
 
     def groep(teksten: list[str], aantal: int, pad: str) -> list[str] | None:
-        if 0 < aantal < minimum:
+        if o.klein(aantal):  # the texts of too few besluiten or reviews are hidden with their count
             o.paden.append(pad)
             return None
         return _lijst(teksten)
