@@ -1,45 +1,54 @@
 """Storing a new advies row: the one write on the hot path (POST /v1/advies), kept lean.
 
-PostgreSQL: a few writer threads per server process, each with its own synchronous psycopg connection,
-take rows from a queue and insert them with one prepared statement; the request awaits a future that
-the writer resolves once the row is committed (its WAL flushed, as synchronous_commit requires), so
-every 200 is durable. Rows that queue up while a writer is busy go in together, in one transaction
-(group commit): one round trip and one WAL flush for the lot. Measured per insert of vj-2020-1's row:
-psycopg's asyncio interface ~590 µs of CPU, its synchronous one ~185 µs, ~160 µs per row in groups
-of five (same machine, same minute); the thread hand-off costs far less than the difference.
+PostgreSQL: libpq connections driven by the event loop itself (api/pg_lus.py: non-blocking pipeline mode, the
+loop watching each socket), opened at start-up: two writers per server process and a reader. A request encodes
+its row's parameters (psycopg's Transformer), queues the row and awaits a future that is resolved once the row
+is committed (its WAL flushed, as synchronous_commit requires), so every 200 is durable. An idle writer takes
+the row at once, in the request's own step; rows that queue up while both writers wait for a commit go in
+together, in one transaction (group commit: one round trip and one WAL flush for the lot, at most `groep`).
+Every statement is prepared on each connection when it opens: one insert per combination of tables (data-
+modifying CTEs, so a row and its audit line are one atomic statement) and the lookup below.
 
-Connections are opened at start-up (opening one in the middle of a request cost p99 ~10 ms). A
-writer whose connection breaks (server restart) reconnects and writes its rows again, one by one; a
-row whose id is then already present was committed before the break, and counts as stored. A row that
-collides with a stored idempotency key (`api/idempotentie.py`) fails its request with `IdempotentieBezet`,
-its whole statement rolled back: the request then answers with the stored answer.
+Until 2026-12-02 writer and reader threads with synchronous connections did this; the hop to the thread and
+back (waking it, and the thread getting the GIL from the busy event loop) took most of a request's time under
+load: p50 0.7-1.1 ms and p99 15-18 ms to reach the thread, while the database answered in 0.5 ms. On the loop,
+`make bench-api` went from p99 84-124 ms to 37 ms, and the server's CPU from 1.0 to 0.8 cores at 500/s
+(docs/decisions.md, "The hot path").
+
+Failures: a group that fails (one bad row) is rolled back whole and its rows are written again one by one, so
+one bad row fails only its own request. A writer whose connection breaks (server restart) is replaced and the
+rows it had in flight are written again, each alone: committed or not was unknown, and a row whose id is then
+already present was committed by the lost attempt (ids are random), so it counts as stored. A row that
+collides with a stored idempotency key (`api/idempotentie.py`) fails its request with `IdempotentieBezet`, its
+whole statement rolled back: the request then answers with the stored answer. A row whose connection breaks a
+second time, or that waits while no connection can be opened, fails with psycopg's OperationalError (503,
+api/storingen.py); nothing of it is stored.
 
 Any other database (the embedded SQLite) gets a SQLAlchemy Core INSERT in a worker thread. Both write
 exactly the columns of `AdviesRecord`'s table, so the ORM model stays the one description of the row.
 
 The one read on the hot path is here too: `vorige`, the newest stored advies of a casus (herindicatie,
-api/herindicatie.py), looked up on every POST while the engine evaluates. On PostgreSQL a few reader threads
-with their own synchronous connections answer it with a statement prepared on each connection, executed
-through libpq itself (`pgconn.exec_prepared`, psycopg's low-level interface; the GIL is released while it
-waits), the advies as text decoded by orjson. Through SQLAlchemy's pool in a worker thread it cost a pool
-checkout, a pre-ping, a rollback and the stdlib JSON decoder, together more CPU than the evaluation itself
-(bench-api: 217/s against 480-500/s without the lookup, 2026-12-01); psycopg's `execute` still cost ~130 µs
-of CPU per lookup, libpq's ~50 µs (same machine, same minute). SQLite reads it with SQLAlchemy Core in a
-worker thread.
+api/herindicatie.py), looked up on every POST while the engine evaluates, on the reader connection (pipelined:
+lookups do not wait for each other's answers, nor for a writer's commit), the advies as text decoded by orjson
+only when needed (api/opgeslagen.py). A broken reader connection is replaced once per lookup. Through
+SQLAlchemy's pool in a worker thread the lookup cost more CPU than the evaluation itself (bench-api: 217/s
+against 480-500/s without it, 2026-12-01). SQLite reads it with SQLAlchemy Core in a worker thread.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
-import queue
-import threading
-from collections.abc import Mapping
+import itertools
+from collections import deque
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import orjson
 import psycopg
 from psycopg import pq
+from psycopg.adapt import PyFormat, Transformer
 from sqlalchemy import JSON, Engine, Integer, Table, insert, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
@@ -48,6 +57,7 @@ from starlette.concurrency import run_in_threadpool
 from api import idempotentie
 from api.models import AdviesRecord, AuditRecord, IdempotentieRecord
 from api.opgeslagen import OpgeslagenAdvies
+from api.pg_lus import LusVerbinding
 
 __all__ = ["AdviesOpslag", "maak_opslag", "TABELLEN"]
 
@@ -86,184 +96,228 @@ class AdviesOpslag(Protocol):
 
 
 _ADVIES = TABELLEN["advies"]
-# The herindicatie lookup, with and without the key filter (two statements, so each has its own plan),
-# prepared by name on every reader connection.
+# The herindicatie lookup, with and without the key filter (two statements, so each has its own plan).
 _VORIGE = (f"SELECT id, advies::text FROM {_ADVIES.name} WHERE casus_id = $1{{}} "
            "ORDER BY aangemaakt DESC LIMIT 1")
 _VORIGE_VAN_SLEUTEL, _VORIGE_VAN_ALLEN = b"hg_vorige_van_sleutel", b"hg_vorige_van_allen"
-_VOORBEREID = {_VORIGE_VAN_SLEUTEL: _VORIGE.format(" AND key_id = $2").encode(),
-               _VORIGE_VAN_ALLEN: _VORIGE.format("").encode()}
-_APPLICATIE = "hg-advies-opslag"  # application_name of the writers' connections (pg_stat_activity)
-_Klus = tuple[str, tuple[Any, ...], asyncio.Future[None]]  # the statement, its values, the request waiting
-_Vraag = tuple[bytes, tuple[bytes, ...], asyncio.Future[Any]]  # a prepared statement, its values, who waits
+_APPLICATIE = "hg-advies-opslag"  # application_name of the opslag's connections (pg_stat_activity)
+_TEKST, _BINAIR = PyFormat.TEXT, PyFormat.BINARY
 
 
 def _sql(tabellen: tuple[str, ...]) -> str:
     """One statement that inserts a row into each table: data-modifying CTEs, so it is atomic and takes one
-    round trip (`WITH r0 AS (INSERT ...) INSERT ...`)."""
-    delen = []
+    round trip (`WITH r0 AS (INSERT ...) INSERT ...`), with libpq's numbered parameters."""
+    delen, nummer = [], 0
     for naam in tabellen:
         tabel = TABELLEN[naam]
         kolommen, json_kolommen = _kolommen(tabel), _json_kolommen(tabel)
-        waarden = ", ".join("%s::json" if k in json_kolommen else "%s" for k in kolommen)
-        delen.append(f"INSERT INTO {tabel.name} ({', '.join(kolommen)}) VALUES ({waarden})")
+        waarden = []
+        for k in kolommen:
+            nummer += 1
+            waarden.append(f"${nummer}::json" if k in json_kolommen else f"${nummer}")
+        delen.append(f"INSERT INTO {tabel.name} ({', '.join(kolommen)}) VALUES ({', '.join(waarden)})")
     ctes = ", ".join(f"r{i} AS ({deel})" for i, deel in enumerate(delen[:-1]))
     return f"WITH {ctes} {delen[-1]}" if ctes else delen[-1]
 
 
-class PostgresOpslag:
-    """Writer threads with synchronous psycopg connections, fed through a queue (see the module text)."""
+def _insert_naam(tabellen: tuple[str, ...]) -> bytes:
+    return ("hg_insert_" + "_".join(tabellen)).encode()
 
-    def __init__(self, url: str, schrijvers: int = 4, groep: int = 32, lezers: int = 2) -> None:
+
+# Every statement of the opslag, prepared by name on each of its connections when it opens: the inserts of
+# every combination of tables (in TABELLEN's order) and the two lookups.
+_COMBINATIES = [c for n in range(1, len(TABELLEN) + 1) for c in itertools.combinations(TABELLEN, n)]
+_VOORBEREID: dict[bytes, bytes] = {
+    **{_insert_naam(c): _sql(c).encode() for c in _COMBINATIES},
+    _VORIGE_VAN_SLEUTEL: _VORIGE.format(" AND key_id = $2").encode(),
+    _VORIGE_VAN_ALLEN: _VORIGE.format("").encode(),
+}
+
+
+@dataclass(slots=True)
+class _Rij:
+    """One write (a row per table, one statement) waiting for its commit."""
+
+    naam: bytes  # the prepared insert
+    waarden: Sequence[Any]  # its parameters, encoded
+    formaten: Sequence[pq.Format]
+    klaar: asyncio.Future[None]
+    alleen: bool = False  # in a transaction of its own: its group failed, or its connection broke
+    herhaling: bool = False  # written again after its connection broke: an id already present was committed
+
+
+class PostgresOpslag:
+    """libpq connections on the event loop (api/pg_lus.py): writers with group commit and a reader."""
+
+    def __init__(self, url: str, schrijvers: int = 2, groep: int = 32) -> None:
         self._conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-        self._aantal = schrijvers
-        self._lezers = lezers
         self._groep = groep  # at most this many rows per transaction
-        self._wachtrij: queue.SimpleQueue[_Klus | None] = queue.SimpleQueue()
-        self._leesrij: queue.SimpleQueue[_Vraag | None] = queue.SimpleQueue()
-        self._threads: list[threading.Thread] = []
+        self._schrijvers: list[LusVerbinding | None] = [None] * schrijvers
+        self._lezer: LusVerbinding | None = None
+        self._herstellingen: dict[int, asyncio.Future[LusVerbinding]] = {}  # slot (-1: the reader) -> reconnection
+        self._wachtrij: deque[_Rij] = deque()  # rows not yet sent, oldest first
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._sqls: dict[tuple[str, ...], str] = {}
+        self._tx = Transformer()  # psycopg's own encoding of the parameters: text in UTF-8, bytes as binary
+        self._gesloten = False
 
     async def open(self) -> None:
         self._loop = asyncio.get_running_loop()
-        for i in range(self._aantal):  # connect here, so a database that cannot be reached stops the start-up
-            conn = await self._loop.run_in_executor(None, self._verbind)
-            thread = threading.Thread(target=self._schrijf, args=(conn,), name=f"hg-opslag-{i}", daemon=True)
-            thread.start()
-            self._threads.append(thread)
-        for i in range(self._lezers):
-            conn = await self._loop.run_in_executor(None, self._verbind)
-            thread = threading.Thread(target=self._lees, args=(conn,), name=f"hg-lezer-{i}", daemon=True)
-            thread.start()
-            self._threads.append(thread)
+        for i in range(len(self._schrijvers)):  # here, so a database that cannot be reached stops the start-up
+            self._schrijvers[i] = await self._open_verbinding()
+        self._lezer = await self._open_verbinding()
 
     async def bewaar(self, rijen: Mapping[str, dict[str, Any]]) -> None:
+        await self._schrijf(self._rij(rijen))
+
+    def _rij(self, rijen: Mapping[str, dict[str, Any]]) -> _Rij:
         assert self._loop is not None, "open() first"
         tabellen = tuple(naam for naam in TABELLEN if naam in rijen)
         assert len(tabellen) == len(rijen), f"unknown table in {list(rijen)}"
-        sql = self._sqls.get(tabellen) or self._sqls.setdefault(tabellen, _sql(tabellen))
-        waarden = tuple(w for naam in tabellen for w in _waarden(TABELLEN[naam], rijen[naam]))
-        klaar: asyncio.Future[None] = self._loop.create_future()
-        self._wachtrij.put((sql, waarden, klaar))
-        await klaar
+        waarden = [w for naam in tabellen for w in _waarden(TABELLEN[naam], rijen[naam])]
+        parameters = self._tx.dump_sequence(waarden, [_BINAIR if isinstance(w, bytes) else _TEKST for w in waarden])
+        formaten = self._tx.formats  # set by dump_sequence (a new list each time)
+        assert formaten is not None
+        return _Rij(_insert_naam(tabellen), parameters, formaten, self._loop.create_future())
+
+    def _schrijf(self, rij: _Rij) -> asyncio.Future[None]:
+        """Queue a row and send what an idle writer can take now; the future is done once it is committed."""
+        if self._gesloten:
+            raise psycopg.OperationalError("de opslag is gesloten")
+        self._wachtrij.append(rij)
+        self._verdeel()
+        return rij.klaar
 
     async def vorige(self, casus_id: str, key_id: str | None) -> tuple[str, Mapping[str, Any]] | None:
         assert self._loop is not None, "open() first"
         naam, waarden = ((_VORIGE_VAN_ALLEN, (casus_id.encode(),)) if key_id is None
                          else (_VORIGE_VAN_SLEUTEL, (casus_id.encode(), key_id.encode())))
-        antwoord: asyncio.Future[Any] = self._loop.create_future()
-        self._leesrij.put((naam, waarden, antwoord))
-        rij = await antwoord
-        return (rij[0].decode(), OpgeslagenAdvies(rij[1])) if rij is not None else None  # decoded as needed
+        for poging in range(2):  # a broken connection (server restart) is replaced once
+            lezer = self._lezer
+            if lezer is None or lezer.kapot:
+                lezer = await asyncio.shield(self._herstel(-1))
+            try:
+                (res,) = await lezer.stuur([(naam, waarden, None)])
+            except psycopg.OperationalError:
+                if poging:
+                    raise
+                continue
+            if res.status != pq.ExecStatus.TUPLES_OK:
+                raise lezer.fout(res)
+            if not res.ntuples:
+                return None
+            advies_id, advies = res.get_value(0, 0), res.get_value(0, 1)  # both NOT NULL
+            assert advies_id is not None and advies is not None
+            return advies_id.decode(), OpgeslagenAdvies(advies)
+        raise AssertionError("unreachable")
 
     async def sluit(self) -> None:
-        for _ in range(self._aantal):
-            self._wachtrij.put(None)
-        for _ in range(self._lezers):
-            self._leesrij.put(None)
-        for thread in self._threads:
-            await asyncio.get_running_loop().run_in_executor(None, thread.join)
-        self._threads.clear()
+        self._gesloten = True
+        for _ in range(1000):  # the rows of requests still being answered (normally none: uvicorn waited)
+            if not self._wachtrij or not self._herstellingen and not self._gezond():
+                break
+            await asyncio.sleep(0.01)
+        for taak in list(self._herstellingen.values()):
+            taak.cancel()
+        for verbinding in (*self._schrijvers, self._lezer):
+            if verbinding is not None:
+                await verbinding.sluit()
+        fout = psycopg.OperationalError("de opslag is gesloten")
+        while self._wachtrij:
+            _zet(self._wachtrij.popleft().klaar, fout)
 
-    # --- in the writer threads ---
+    # --- the writes: group commit over the writer connections ---
+
+    def _gezond(self) -> list[LusVerbinding]:
+        return [v for v in self._schrijvers if v is not None and not v.kapot]
+
+    def _verdeel(self) -> None:
+        """Send what waits to every idle writer: a group of the oldest rows in one transaction (one commit, one
+        WAL flush), or one row alone when it must be."""
+        for i, verbinding in enumerate(self._schrijvers):
+            if not self._wachtrij:
+                return
+            if verbinding is None or verbinding.kapot:
+                if not self._gesloten:
+                    self._herstel(i)
+                continue
+            if verbinding.bezig:
+                continue
+            groep = [self._wachtrij.popleft()]
+            while (not groep[0].alleen and self._wachtrij and len(groep) < self._groep
+                   and not self._wachtrij[0].alleen):
+                groep.append(self._wachtrij.popleft())
+            klaar = verbinding.stuur([(r.naam, r.waarden, r.formaten) for r in groep])
+            klaar.add_done_callback(functools.partial(self._geschreven, verbinding, groep))
+
+    def _geschreven(self, verbinding: LusVerbinding, groep: list[_Rij],
+                    klaar: asyncio.Future[list[pq.abc.PGresult]]) -> None:
+        fout = klaar.exception()
+        if fout is not None:  # the connection broke: committed or not is unknown, so each row is written again
+            for rij in reversed(groep):
+                if rij.herhaling:  # broke twice: the database is gone (503)
+                    _zet(rij.klaar, fout)
+                else:
+                    rij.alleen = rij.herhaling = True
+                    self._wachtrij.appendleft(rij)
+        else:
+            resultaten = klaar.result()
+            mislukt = next((r for r in resultaten if r.status != pq.ExecStatus.COMMAND_OK), None)
+            if mislukt is None:
+                for rij in groep:
+                    _zet(rij.klaar, None)
+            elif len(groep) == 1:
+                _zet(groep[0].klaar, _fout_van(groep[0], verbinding.fout(mislukt)))
+            else:  # a group fails whole: its rows one by one, so one bad row fails only its own request
+                for rij in reversed(groep):
+                    rij.alleen = True
+                    self._wachtrij.appendleft(rij)
+        self._verdeel()
+
+    def _herstel(self, slot: int) -> asyncio.Future[LusVerbinding]:
+        """The new connection of a slot (-1: the reader), opened when none is being opened: one attempt at a time
+        per slot, started by whoever needs it (a request), so a database that is down costs no busy loop."""
+        taak = self._herstellingen.get(slot)
+        if taak is None:
+            taak = self._herstellingen[slot] = asyncio.ensure_future(self._open_verbinding())
+            taak.add_done_callback(functools.partial(self._hersteld, slot))
+        return taak
+
+    def _hersteld(self, slot: int, taak: asyncio.Future[LusVerbinding]) -> None:
+        self._herstellingen.pop(slot, None)
+        if taak.cancelled():
+            return
+        fout = taak.exception()
+        if fout is None:
+            if slot < 0:
+                self._lezer = taak.result()
+            else:
+                self._schrijvers[slot] = taak.result()
+                self._verdeel()
+        elif slot >= 0 and not self._gezond():  # nothing can write the rows that wait: they fail (503)
+            while self._wachtrij:
+                _zet(self._wachtrij.popleft().klaar, fout)
+
+    async def _open_verbinding(self) -> LusVerbinding:
+        return await LusVerbinding.open(self._verbind, _VOORBEREID)
 
     def _verbind(self) -> psycopg.Connection[Any]:
-        return psycopg.connect(self._conninfo, autocommit=True, connect_timeout=10, application_name=_APPLICATIE)
-
-    def _schrijf(self, conn: psycopg.Connection[Any]) -> None:
-        while (klus := self._wachtrij.get()) is not None:
-            klussen = [klus]
-            while len(klussen) < self._groep:  # whatever queued up meanwhile joins this transaction
-                try:
-                    volgende = self._wachtrij.get_nowait()
-                except queue.Empty:
-                    break
-                if volgende is None:
-                    self._wachtrij.put(None)  # the stop signal is for after this group
-                    break
-                klussen.append(volgende)
-            conn = self._schrijf_groep(conn, klussen)
-        conn.close()
-
-    def _schrijf_groep(self, conn: psycopg.Connection[Any], klussen: list[_Klus]) -> psycopg.Connection[Any]:
-        try:
-            if len(klussen) == 1:
-                conn.execute(klussen[0][0], klussen[0][1], prepare=True)
-            else:
-                with conn.transaction(), conn.cursor() as cur:
-                    for sql in dict.fromkeys(sql for sql, _, _ in klussen):  # one executemany per statement
-                        cur.executemany(sql, [waarden for s, waarden, _ in klussen if s == sql])
-        except psycopg.Error:
-            # A group fails whole: write its rows one by one, so one bad row fails only its own request.
-            for klus in klussen:
-                conn = self._schrijf_een(conn, klus)
-            return conn
-        for _, _, klaar in klussen:
-            self._meld(klaar, None)
-        return conn
-
-    def _schrijf_een(self, conn: psycopg.Connection[Any], klus: _Klus) -> psycopg.Connection[Any]:
-        sql, waarden, klaar = klus
-        fout: BaseException | None = None
-        for _poging in range(2):
-            if conn.broken or conn.closed:
-                try:
-                    conn = self._verbind()
-                except psycopg.Error as exc:
-                    fout = exc
-                    continue
-            try:
-                conn.execute(sql, waarden, prepare=True)
-                fout = None
-                break
-            except psycopg.errors.UniqueViolation as exc:
-                # On the idempotency key: another request with the same key (or this one's failed attempt,
-                # whose answer is the same) committed first; the whole statement is rolled back, and the
-                # request answers with the stored answer (api/idempotentie.py).
-                # Else a retry, after a failure: ids are random (uuid4), so present already means the failed
-                # attempt had committed the rows before its answer was lost.
-                fout = idempotentie.IdempotentieBezet() if idempotentie.is_botsing(exc) else None
-                break
-            except psycopg.Error as exc:
-                fout = exc
-        self._meld(klaar, fout)
-        return conn
-
-    def _lees(self, conn: psycopg.Connection[Any]) -> None:
-        voorbereid = False  # the lookups are prepared on `conn`
-        while (vraag := self._leesrij.get()) is not None:
-            naam, waarden, antwoord = vraag
-            rij, fout = None, None
-            for _poging in range(2):  # a broken connection (server restart) is replaced once
-                try:
-                    if conn.broken or conn.closed:
-                        conn, voorbereid = self._verbind(), False
-                    if not voorbereid:
-                        for sql_naam, sql in _VOORBEREID.items():
-                            _uitkomst(conn, conn.pgconn.prepare(sql_naam, sql), pq.ExecStatus.COMMAND_OK)
-                        voorbereid = True
-                    res = _uitkomst(conn, conn.pgconn.exec_prepared(naam, waarden), pq.ExecStatus.TUPLES_OK)
-                    rij, fout = ((res.get_value(0, 0), res.get_value(0, 1)) if res.ntuples else None), None
-                    break
-                except psycopg.Error as exc:
-                    fout = exc
-            self._meld(antwoord, fout, rij)
-        conn.close()
-
-    def _meld(self, klaar: asyncio.Future[Any], fout: BaseException | None, uitkomst: Any = None) -> None:
-        assert self._loop is not None
-        self._loop.call_soon_threadsafe(_zet, klaar, fout, uitkomst)
+        """A new connection (blocking: called in a worker thread)."""
+        # UTF-8 on the wire whatever the server's default: the parameters are encoded so, the advies is read so
+        return psycopg.connect(self._conninfo, autocommit=True, connect_timeout=10, application_name=_APPLICATIE,
+                               client_encoding="UTF8")
 
 
-def _uitkomst(conn: psycopg.Connection[Any], res: pq.abc.PGresult, verwacht: pq.ExecStatus) -> pq.abc.PGresult:
-    """`res` of a libpq call when its status is `verwacht`; else psycopg's exception for it (an OperationalError
-    when the connection broke: the request answers 503)."""
-    if res.status == verwacht:
-        return res
-    if conn.pgconn.status == pq.ConnStatus.BAD:
-        raise psycopg.OperationalError("de verbinding met de database is verbroken")
-    raise psycopg.errors.error_from_result(res, encoding=conn.info.encoding)
+def _fout_van(rij: _Rij, fout: psycopg.Error) -> BaseException | None:
+    """What a row that failed alone gets: None (stored) when it was written again after a broken connection and
+    its id was present (the lost attempt had committed; ids are random), `IdempotentieBezet` on the idempotency
+    key (another request with the same key committed first, or this one's lost attempt: the request answers with
+    the stored answer, api/idempotentie.py), else the error itself."""
+    if isinstance(fout, psycopg.errors.UniqueViolation):
+        if idempotentie.is_botsing(fout):
+            return idempotentie.IdempotentieBezet()
+        if rij.herhaling:
+            return None
+    return fout
 
 
 def _waarden(tabel: Table, rij: dict[str, Any]) -> tuple[Any, ...]:
@@ -271,11 +325,11 @@ def _waarden(tabel: Table, rij: dict[str, Any]) -> tuple[Any, ...]:
     return tuple(orjson.dumps(rij[k]).decode() if k in json_kolommen else rij[k] for k in _kolommen(tabel))
 
 
-def _zet(klaar: asyncio.Future[Any], fout: BaseException | None, uitkomst: Any) -> None:
+def _zet(klaar: asyncio.Future[Any], fout: BaseException | None) -> None:
     if klaar.done():  # the request is gone (client disconnected); the row is stored all the same
         return
     if fout is None:
-        klaar.set_result(uitkomst)
+        klaar.set_result(None)
     else:
         klaar.set_exception(fout)
 

@@ -1,7 +1,7 @@
 """Storing advies rows (api/opslag.py): every row whole or not at all, and each 200 only after the commit.
 
-PostgreSQL: writer threads with their own connections, rows grouped in one transaction when they queue up,
-a broken connection replaced and its rows written again. SQLite: a Core INSERT in a worker thread.
+PostgreSQL: libpq connections on the event loop (api/pg_lus.py), rows grouped in one transaction when they queue
+up, a broken connection replaced and its rows written again. SQLite: a Core INSERT in a worker thread.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from api import audit
 from api.auth import Principal
 from api.db import make_engine, migrate
 from api.models import nieuw_id, nu
-from api.opslag import TABELLEN, PostgresOpslag, SqlOpslag, _sql, _waarden, maak_opslag
+from api.opslag import PostgresOpslag, SqlOpslag, maak_opslag
+from api.pg_lus import LusVerbinding
 from tests.api.conftest import Databases
 from tests.api.helpers import auth, besluit_zoals, post_advies
 
@@ -56,10 +57,18 @@ def rijen(**changes: Any) -> dict[str, dict[str, Any]]:
     return {"advies": advies, "audit": regel}
 
 
-def klus(opslag: PostgresOpslag, values: dict[str, dict[str, Any]], loop: asyncio.AbstractEventLoop) -> Any:
-    tabellen = tuple(values)
-    waarden = tuple(w for naam in tabellen for w in _waarden(TABELLEN[naam], values[naam]))
-    return (_sql(tabellen), waarden, loop.create_future())
+class Groepen:
+    """Records the size of every transaction the opslag's connections send."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.groottes: list[int] = []
+        stuur = LusVerbinding.stuur
+
+        def opgenomen(verbinding: LusVerbinding, statements: Any) -> Any:
+            self.groottes.append(len(statements))
+            return stuur(verbinding, statements)
+
+        monkeypatch.setattr(LusVerbinding, "stuur", opgenomen)
 
 
 def audit_lines(engine: Engine, advies_id: str) -> list[dict[str, Any]]:
@@ -75,7 +84,7 @@ def stored(engine: Engine, advies_id: str) -> list[dict[str, Any]]:
 
 def postgres_only(engine: Engine) -> None:
     if engine.dialect.name != "postgresql":
-        pytest.skip("the writer threads are PostgreSQL's")
+        pytest.skip("the connections on the event loop are PostgreSQL's")
 
 
 async def with_opslag(url: str, engine: Engine, work: Any, **kwargs: Any) -> Any:
@@ -130,34 +139,32 @@ def test_a_row_that_cannot_be_stored_fails_only_its_own_request(engine: tuple[st
     assert stored(db, bad["advies"]["id"]) == [] and audit_lines(db, bad["advies"]["id"]) == []
 
 
-def test_a_group_with_a_bad_row_is_written_again_row_by_row(engine: tuple[str, Engine]) -> None:
+def test_a_group_with_a_bad_row_is_written_again_row_by_row(engine: tuple[str, Engine],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """Rows that queued up go in one transaction; when that fails, each row is written on its own."""
     url, db = engine
     postgres_only(db)
-    rows = [rijen(), rijen(casus_id=None), rij()]
-    rows[2] = {"advies": rows[2]}  # an advies without audit line: another statement in the same group
+    groepen = Groepen(monkeypatch)
+    rows = [rijen(), rijen(), rijen(casus_id=None), rij(), rijen()]
+    rows[3] = {"advies": rows[3]}  # an advies without audit line: another statement in the same group
 
     async def work(opslag: PostgresOpslag) -> list[Any]:
-        loop = asyncio.get_running_loop()
-        klussen = [klus(opslag, v, loop) for v in rows]
-        conn = opslag._verbind()
-        try:
-            await loop.run_in_executor(None, opslag._schrijf_groep, conn, klussen)
-        finally:
-            conn.close()
-        return list(await asyncio.gather(*(f for _, _, f in klussen), return_exceptions=True))
+        # the first goes at once (the writer is idle); the other four queue up behind it and go together
+        return list(await asyncio.gather(*(opslag.bewaar(v) for v in rows), return_exceptions=True))
 
     outcome = asyncio.run(with_opslag(url, db, work, schrijvers=1))
-    assert outcome[0] is None and outcome[2] is None and isinstance(outcome[1], psycopg.Error)
-    assert len(stored(db, rows[0]["advies"]["id"])) == 1 and len(stored(db, rows[2]["advies"]["id"])) == 1
-    assert len(audit_lines(db, rows[0]["advies"]["id"])) == 1 and audit_lines(db, rows[1]["advies"]["id"]) == []
+    assert groepen.groottes == [1, 4, 1, 1, 1, 1], groepen.groottes  # the group of four failed, then one by one
+    assert isinstance(outcome[2], psycopg.errors.NotNullViolation)
+    assert [o for i, o in enumerate(outcome) if i != 2] == [None] * 4
+    for i in (0, 1, 3, 4):
+        assert len(stored(db, rows[i]["advies"]["id"])) == 1
+    assert len(audit_lines(db, rows[4]["advies"]["id"])) == 1 and audit_lines(db, rows[2]["advies"]["id"]) == []
+    assert stored(db, rows[2]["advies"]["id"]) == []
 
 
-def test_a_broken_connection_is_replaced_and_the_row_written(engine: tuple[str, Engine]) -> None:
-    url, db = engine
-    postgres_only(db)
-    first, second = rijen(), rijen()
-    pids: list[int] = []  # this opslag's own connections: another test may have writers open in the same database
+def eigen_opslag(url: str, pids: list[int], **kwargs: Any) -> PostgresOpslag:
+    """An opslag that records the backend pids of its connections (another test may have some open in the same
+    database)."""
 
     class EigenOpslag(PostgresOpslag):
         def _verbind(self) -> Any:
@@ -165,44 +172,122 @@ def test_a_broken_connection_is_replaced_and_the_row_written(engine: tuple[str, 
             pids.append(conn.info.backend_pid)
             return conn
 
+    return EigenOpslag(url, **kwargs)
+
+
+def terminate(db: Engine, pids: list[int]) -> int:
+    """The database drops these connections (as in a server restart)."""
+    with db.connect() as conn:
+        killed = conn.execute(text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                   "WHERE pid = ANY(:pids)"), {"pids": list(pids)}).scalar_one()
+        conn.commit()
+    return int(killed)
+
+
+def test_a_broken_connection_is_replaced_and_the_row_written(engine: tuple[str, Engine]) -> None:
+    url, db = engine
+    postgres_only(db)
+    first, second = rijen(), rijen()
+    pids: list[int] = []
+
     async def work() -> None:
-        opslag = EigenOpslag(url, schrijvers=1)
+        opslag = eigen_opslag(url, pids, schrijvers=1)
         await opslag.open()
         try:
             await opslag.bewaar(first)
-            with db.connect() as conn:  # the database drops the writer's connection (as in a server restart)
-                killed = conn.execute(text(
-                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE pid = ANY(:pids)"),
-                    {"pids": list(pids)}).scalar_one()
-                conn.commit()
-            assert killed == len(pids) == 1 + 2  # the writer's and the two readers'
+            assert terminate(db, pids) == len(pids) == 1 + 1  # the writer's and the reader's
+            await asyncio.sleep(0.2)  # the loop sees the connection close (or the write below finds it broken)
             await opslag.bewaar(second)
         finally:
             await opslag.sluit()
 
     asyncio.run(work())
     assert len(stored(db, first["advies"]["id"])) == 1 and len(stored(db, second["advies"]["id"])) == 1
+    assert len(pids) == 3  # one new connection: the writer's
+
+
+def test_rows_in_flight_when_the_connection_breaks_are_written_again(engine: tuple[str, Engine]) -> None:
+    """Sent, not answered, then the connection breaks: committed or not is unknown, so each row is written again
+    on a new connection (here they had not committed: they waited for a lock)."""
+    url, db = engine
+    postgres_only(db)
+    values = [rijen() for _ in range(3)]
+    pids: list[int] = []
+
+    async def work() -> list[Any]:
+        opslag = eigen_opslag(url, pids, schrijvers=1)
+        await opslag.open()
+        writer_pid = pids[0]
+        try:
+            with db.connect() as slot:
+                slot.execute(text("LOCK TABLE advies IN EXCLUSIVE MODE"))  # the inserts wait for this transaction
+                writes = asyncio.gather(*(opslag.bewaar(v) for v in values), return_exceptions=True)
+                await asyncio.sleep(0.3)
+                assert terminate(db, [writer_pid]) == 1
+                await asyncio.sleep(0.3)
+                slot.rollback()  # the lock goes; the rows written again go in
+            return list(await writes)
+        finally:
+            await opslag.sluit()
+
+    assert asyncio.run(work()) == [None, None, None]
+    for v in values:
+        assert len(stored(db, v["advies"]["id"])) == 1 and len(audit_lines(db, v["advies"]["id"])) == 1
 
 
 def test_a_row_committed_before_its_answer_was_lost_counts_as_stored(engine: tuple[str, Engine]) -> None:
-    """Written again after a failure, a row whose id is present was committed by the failed attempt."""
+    """Written again after a broken connection, a row whose id is present was committed by the lost attempt; on a
+    first attempt the same collision is an error."""
     url, db = engine
     postgres_only(db)
     values = rijen()
 
-    async def work(opslag: PostgresOpslag) -> Any:
-        loop = asyncio.get_running_loop()
-        sql, waarden, klaar = klus(opslag, values, loop)
-        conn = opslag._verbind()
-        try:
-            conn.execute(sql, waarden)  # the "lost" first attempt: committed
-            await loop.run_in_executor(None, opslag._schrijf_een, conn, (sql, waarden, klaar))
-        finally:
-            conn.close()
-        return await klaar
+    async def work(opslag: PostgresOpslag) -> list[Any]:
+        await opslag.bewaar(values)  # the "lost" first attempt: committed
+        again = opslag._rij(values)
+        again.alleen = again.herhaling = True
+        first_time = opslag._rij(values)
+        return list(await asyncio.gather(opslag._schrijf(again), opslag._schrijf(first_time), return_exceptions=True))
 
-    assert asyncio.run(with_opslag(url, db, work, schrijvers=1)) is None
+    again, first_time = asyncio.run(with_opslag(url, db, work, schrijvers=1))
+    assert again is None and isinstance(first_time, psycopg.errors.UniqueViolation)
     assert len(stored(db, values["advies"]["id"])) == 1 and len(audit_lines(db, values["advies"]["id"])) == 1
+
+
+def test_a_database_that_cannot_be_reached_fails_the_write_and_the_read(engine: tuple[str, Engine]) -> None:
+    """Its connections dropped and no new one to be had: the request fails with psycopg's OperationalError (503,
+    api/storingen.py), nothing is stored, and the opslag writes again once the database is back."""
+    url, db = engine
+    postgres_only(db)
+    pids: list[int] = []
+    down = [False]
+    lost, later = rijen(), rijen()
+
+    class Onbereikbaar(PostgresOpslag):
+        def _verbind(self) -> Any:
+            if down[0]:
+                raise psycopg.OperationalError("connection refused")
+            conn = super()._verbind()
+            pids.append(conn.info.backend_pid)
+            return conn
+
+    async def work() -> tuple[Any, Any, Any]:
+        opslag = Onbereikbaar(url, schrijvers=2)
+        await opslag.open()
+        try:
+            down[0] = True
+            assert terminate(db, pids) == 3
+            await asyncio.sleep(0.2)
+            write, read = await asyncio.gather(opslag.bewaar(lost), opslag.vorige("x", None), return_exceptions=True)
+            down[0] = False
+            (again,) = await asyncio.gather(opslag.bewaar(later), return_exceptions=True)
+            return write, read, again
+        finally:
+            await opslag.sluit()
+
+    write, read, again = asyncio.run(work())
+    assert isinstance(write, psycopg.OperationalError) and isinstance(read, psycopg.OperationalError)
+    assert again is None and stored(db, lost["advies"]["id"]) == [] and len(stored(db, later["advies"]["id"])) == 1
 
 
 def test_postgres_compresses_the_json_with_lz4_when_it_can(engine: tuple[str, Engine]) -> None:
@@ -232,7 +317,8 @@ def test_times_are_utc_with_z(client: TestClient, app: FastAPI) -> None:
 
 
 def test_vorige_is_the_newest_advies_of_the_casus_and_of_the_key_when_given(engine: tuple[str, Engine]) -> None:
-    """The herindicatie lookup (PostgreSQL: the reader threads; SQLite: a Core query in a worker thread)."""
+    """The herindicatie lookup (PostgreSQL: the reader connection on the event loop; SQLite: a Core query in a
+    worker thread)."""
     url, db = engine
     casus_id = "vorige-" + nieuw_id()[:8]
     begin = nu()
@@ -259,22 +345,13 @@ def test_a_reader_whose_connection_broke_reconnects(engine: tuple[str, Engine]) 
     values = rijen(casus_id="lezer-" + nieuw_id()[:8])
     pids: list[int] = []
 
-    class EigenOpslag(PostgresOpslag):
-        def _verbind(self) -> Any:
-            conn = super()._verbind()
-            pids.append(conn.info.backend_pid)
-            return conn
-
     async def work() -> Any:
-        opslag = EigenOpslag(url, schrijvers=1, lezers=1)
+        opslag = eigen_opslag(url, pids, schrijvers=1)
         await opslag.open()
         try:
             await opslag.bewaar(values)
-            with db.connect() as conn:  # the database drops every connection of this opslag
-                conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = ANY(:pids)"),
-                             {"pids": list(pids)})
-                conn.commit()
-            return await opslag.vorige(values["advies"]["casus_id"], None)
+            terminate(db, pids)  # the database drops every connection of this opslag; no pause: the read may
+            return await opslag.vorige(values["advies"]["casus_id"], None)  # find the reader broken or break on it
         finally:
             await opslag.sluit()
 
