@@ -6,8 +6,8 @@ its row's parameters (psycopg's Transformer), queues the row and awaits a future
 is committed (its WAL flushed, as synchronous_commit requires), so every 200 is durable. An idle writer takes
 the row at once, in the request's own step; rows that queue up while both writers wait for a commit go in
 together, in one transaction (group commit: one round trip and one WAL flush for the lot, at most `groep`).
-Every statement is prepared on each connection when it opens: one insert per combination of tables (data-
-modifying CTEs, so a row and its audit line are one atomic statement) and the lookup below.
+Every statement is prepared when a connection opens: on a writer one insert per combination of tables (data-
+modifying CTEs, so a row and its audit line are one atomic statement), on the reader the lookup below.
 
 Until 2026-12-02 writer and reader threads with synchronous connections did this; the hop to the thread and
 back (waking it, and the thread getting the GIL from the busy event loop) took most of a request's time under
@@ -124,14 +124,13 @@ def _insert_naam(tabellen: tuple[str, ...]) -> bytes:
     return ("hg_insert_" + "_".join(tabellen)).encode()
 
 
-# Every statement of the opslag, prepared by name on each of its connections when it opens: the inserts of
-# every combination of tables (in TABELLEN's order) and the two lookups.
+# The statements, prepared by name when a connection opens: on a writer the inserts of every combination of
+# tables (in TABELLEN's order), on the reader the two lookups.
 _COMBINATIES = [c for n in range(1, len(TABELLEN) + 1) for c in itertools.combinations(TABELLEN, n)]
-_VOORBEREID: dict[bytes, bytes] = {
-    **{_insert_naam(c): _sql(c).encode() for c in _COMBINATIES},
-    _VORIGE_VAN_SLEUTEL: _VORIGE.format(" AND key_id = $2").encode(),
-    _VORIGE_VAN_ALLEN: _VORIGE.format("").encode(),
-}
+_INSERTS: dict[bytes, bytes] = {_insert_naam(c): _sql(c).encode() for c in _COMBINATIES}
+_LOOKUPS: dict[bytes, bytes] = {_VORIGE_VAN_SLEUTEL: _VORIGE.format(" AND key_id = $2").encode(),
+                                _VORIGE_VAN_ALLEN: _VORIGE.format("").encode()}
+_LEZER = -1  # the reader's slot; the writers' are 0, 1, ...
 
 
 @dataclass(slots=True)
@@ -154,7 +153,7 @@ class PostgresOpslag:
         self._groep = groep  # at most this many rows per transaction
         self._schrijvers: list[LusVerbinding | None] = [None] * schrijvers
         self._lezer: LusVerbinding | None = None
-        self._herstellingen: dict[int, asyncio.Future[LusVerbinding]] = {}  # slot (-1: the reader) -> reconnection
+        self._herstellingen: dict[int, asyncio.Future[LusVerbinding]] = {}  # slot (_LEZER: the reader) -> reconnection
         self._wachtrij: deque[_Rij] = deque()  # rows not yet sent, oldest first
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tx = Transformer()  # psycopg's own encoding of the parameters: text in UTF-8, bytes as binary
@@ -163,8 +162,8 @@ class PostgresOpslag:
     async def open(self) -> None:
         self._loop = asyncio.get_running_loop()
         for i in range(len(self._schrijvers)):  # here, so a database that cannot be reached stops the start-up
-            self._schrijvers[i] = await self._open_verbinding()
-        self._lezer = await self._open_verbinding()
+            self._schrijvers[i] = await self._open_verbinding(i)
+        self._lezer = await self._open_verbinding(_LEZER)
 
     async def bewaar(self, rijen: Mapping[str, dict[str, Any]]) -> None:
         await self._schrijf(self._rij(rijen))
@@ -194,7 +193,7 @@ class PostgresOpslag:
         for poging in range(2):  # a broken connection (server restart) is replaced once
             lezer = self._lezer
             if lezer is None or lezer.kapot:
-                lezer = await asyncio.shield(self._herstel(-1))
+                lezer = await asyncio.shield(self._herstel(_LEZER))
             try:
                 (res,) = await lezer.stuur([(naam, waarden, None)])
             except psycopg.OperationalError:
@@ -274,11 +273,11 @@ class PostgresOpslag:
         self._verdeel()
 
     def _herstel(self, slot: int) -> asyncio.Future[LusVerbinding]:
-        """The new connection of a slot (-1: the reader), opened when none is being opened: one attempt at a time
+        """The new connection of a slot (`_LEZER`: the reader), opened when none is being opened: one attempt at a time
         per slot, started by whoever needs it (a request), so a database that is down costs no busy loop."""
         taak = self._herstellingen.get(slot)
         if taak is None:
-            taak = self._herstellingen[slot] = asyncio.ensure_future(self._open_verbinding())
+            taak = self._herstellingen[slot] = asyncio.ensure_future(self._open_verbinding(slot))
             taak.add_done_callback(functools.partial(self._hersteld, slot))
         return taak
 
@@ -288,17 +287,17 @@ class PostgresOpslag:
             return
         fout = taak.exception()
         if fout is None:
-            if slot < 0:
+            if slot == _LEZER:
                 self._lezer = taak.result()
             else:
                 self._schrijvers[slot] = taak.result()
                 self._verdeel()
-        elif slot >= 0 and not self._gezond():  # nothing can write the rows that wait: they fail (503)
+        elif slot != _LEZER and not self._gezond():  # nothing can write the rows that wait: they fail (503)
             while self._wachtrij:
                 _zet(self._wachtrij.popleft().klaar, fout)
 
-    async def _open_verbinding(self) -> LusVerbinding:
-        return await LusVerbinding.open(self._verbind, _VOORBEREID)
+    async def _open_verbinding(self, slot: int) -> LusVerbinding:
+        return await LusVerbinding.open(self._verbind, _LOOKUPS if slot == _LEZER else _INSERTS)
 
     def _verbind(self) -> psycopg.Connection[Any]:
         """A new connection (blocking: called in a worker thread)."""
